@@ -1,0 +1,5 @@
+"""`python -m oodatui`."""
+
+from oodatui.cli import main
+
+raise SystemExit(main())

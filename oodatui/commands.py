@@ -1,0 +1,87 @@
+"""The headless subcommands: `oodatui summary` and `oodatui vote`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from oodatui.follow import NotFollowable
+from oodatui.format import VERDICTS
+from oodatui.rank import DEFAULT_POLICY, POLICIES
+from oodatui.read import Reader, read_once
+from oodatui.safe import clean
+from oodatui.write import WriteError, cast_vote
+
+__all__ = ["summary_command", "vote_command"]
+
+
+def summary_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="oodatui summary",
+        description="Read run logs once and summarise agents and candidates.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--policy", choices=list(POLICIES), default=DEFAULT_POLICY)
+    parser.add_argument("--top", type=int, default=None, metavar="K")
+    parser.add_argument("--format", help="read every file as this format")
+    args = parser.parse_args(argv)
+
+    from oodatui.summary import print_summary, summary
+
+    try:
+        reader = read_once(args.paths, format=args.format)
+    except NotFollowable as exc:
+        print(f"oodatui summary: {exc}", file=sys.stderr)
+        return 2
+    data = summary(reader.state, args.policy, args.top)
+    _warn_about_sources(reader)
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+        sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+    else:
+        from rich.console import Console
+
+        print_summary(data, args.policy, Console())
+    return 0
+
+
+def _warn_about_sources(reader: Reader) -> None:
+    """Missing, refused and unrecognised files, once each, on stderr."""
+    for path, source in reader.sources.items():
+        tail = source.tail
+        if tail.status == "waiting":
+            print(f"oodatui summary: {path}: no such file", file=sys.stderr)
+        for notice in tail.notices:
+            print(f"oodatui summary: {path}: {notice}", file=sys.stderr)
+
+
+def vote_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="oodatui vote",
+        description="Append one vote line to a run log (or a votes file).",
+    )
+    parser.add_argument("candidate", metavar="CANDIDATE")
+    parser.add_argument("verdict", choices=VERDICTS, metavar="VERDICT")
+    parser.add_argument("log", metavar="LOG")
+    parser.add_argument("--reason", help="why, in a sentence")
+    parser.add_argument("--voter", help="default: $OODATUI_VOTER, else login name")
+    args = parser.parse_args(argv)
+
+    try:
+        vote = cast_vote(
+            args.log,
+            args.candidate,
+            args.verdict,
+            voter=args.voter,
+            reason=args.reason,
+        )
+    except (WriteError, ValueError) as exc:
+        print(f"oodatui vote: vote not cast: {exc}", file=sys.stderr)
+        return 1
+    line = f"{vote['verdict']} {vote['candidate']} by {vote['voter']} -> {args.log}"
+    print(clean(line))
+    return 0

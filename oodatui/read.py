@@ -1,0 +1,289 @@
+"""From followed files to folded state: detect each file's format, decode, fold.
+
+`Reader` owns a `Follower` and a `RunState`. `poll` reads whatever is new in
+every file and folds it under `lock`, so a view in another thread can take a
+consistent look at the state between batches. `follow` runs that loop live,
+woken by file-system events or by a timer in polling mode.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from oodatui.adapters import Adapter, detect, make_adapter
+from oodatui.fold import RunState, Where
+from oodatui.follow import MAX_LINE, FileTail, Follower, Line, Partial, TooLong
+from oodatui.format import Invalid, check_event, decode, parse_line, strip_line
+
+__all__ = ["Reader", "Source", "read_once", "read_line_at"]
+
+V1 = "oodatui"
+UNDECIDED_LINES = 8
+"""Lines looked at to recognise a file before it is declared unrecognised."""
+
+ANSWERS_KEPT = 4096
+"""Answers of foreign-format candidates kept in memory (their lines cannot be
+re-read on their own, since an adapter needs the lines before them)."""
+
+
+@dataclass
+class Source:
+    """One file and how its lines are decoded."""
+
+    tail: FileTail
+    format: str | None = None
+    """None until recognised; then `oodatui`, an adapter's name, or `unrecognised`."""
+    adapter: Adapter | None = None
+    held: list[Line] = field(default_factory=list)
+    good: int = 0
+    bad: int = 0
+
+    @property
+    def foreign(self) -> bool:
+        return self.format not in (None, V1)
+
+
+class Reader:
+    """Reads paths into a `RunState`, once or live."""
+
+    def __init__(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        format: str | None = None,
+        state: RunState | None = None,
+    ) -> None:
+        self.follower = Follower(paths)
+        self.state = state or RunState()
+        self.forced_format = format
+        self.sources: dict[str, Source] = {}
+        self.answers: dict[str, str] = {}
+        self.lock = threading.Lock()
+        self.lines_read = 0
+        self._sync_sources()
+
+    # Reading --------------------------------------------------------------
+
+    def poll(self, final: bool = False, paths: Iterable[str] | None = None) -> int:
+        """Fold what is new in every file (or only `paths`); return lines read."""
+        chosen: Iterable[Source] = self.sources.values()
+        if paths is None:
+            self._sync_sources()
+        else:
+            chosen = [self.sources[p] for p in paths if p in self.sources]
+        count = 0
+        for source in list(chosen):
+            count += self._read_source(source, final)
+        return count
+
+    def _read_source(self, source: Source, final: bool) -> int:
+        lines = source.tail.read(final)
+        if not lines:
+            return 0
+        now = time.time()
+        with self.lock:
+            for line in lines:
+                self._take(source, line, now)
+            self.state.version += 1
+        self.lines_read += len(lines)
+        return len(lines)
+
+    def _take(self, source: Source, line: Line | Partial | TooLong, now: float) -> None:
+        where = Where(source.tail.path, line.lineno, line.offset)
+        if isinstance(line, TooLong):
+            self._bad(source, where, f"line too long ({line.size:,} bytes), skipped")
+            return
+        if isinstance(line, Partial):
+            self._take_partial(source, line, where, now)
+            return
+        if source.format is None and not self._recognise(source, line, now):
+            return
+        if source.format == V1:
+            self._take_v1(source, line, where, now)
+        elif source.adapter is not None:
+            self._take_foreign(source, line, where, now)
+
+    def _take_partial(
+        self, source: Source, line: Partial, where: Where, now: float
+    ) -> None:
+        """An unfinished last line counts only if it parses; it may still be
+        being written, so a torn one is noted rather than called bad."""
+        data = strip_line(line.data, line.offset == 0)
+        if isinstance(decode(data), Invalid):
+            source.tail.notices.append(f"line {line.lineno} unfinished; not read")
+            return
+        self._take(source, Line(*line), now)
+
+    def _take_v1(self, source: Source, line: Line, where: Where, now: float) -> None:
+        event = parse_line(line.data, first=line.offset == 0)
+        if event is None:
+            return
+        if isinstance(event, Invalid):
+            self._bad(source, where, event.reason)
+            return
+        source.good += 1
+        self.state.apply(event, where, now)
+
+    def _take_foreign(
+        self, source: Source, line: Line, where: Where, now: float
+    ) -> None:
+        data = strip_line(line.data, line.offset == 0)
+        if not data.strip():
+            return
+        record = decode(data)
+        if isinstance(record, Invalid):
+            self._bad(source, where, record.reason)
+            return
+        assert source.adapter is not None
+        try:
+            events = list(source.adapter.feed(record))
+        except Exception as exc:  # noqa: BLE001 - one odd record must not stop reading
+            self._bad(source, where, f"{source.format}: {type(exc).__name__}: {exc}")
+            return
+        source.good += 1
+        for event in events:
+            reason = check_event(event)
+            if reason:
+                self._bad(source, where, f"{source.format}: {reason}")
+                continue
+            self._keep_answer(event)
+            self.state.apply(event, where, now)
+
+    def _bad(self, source: Source, where: Where, reason: str) -> None:
+        source.bad += 1
+        self.state.add_bad(where, reason)
+
+    # Recognising a file ---------------------------------------------------
+
+    def _recognise(self, source: Source, line: Line, now: float) -> bool:
+        """Decide the format from the first JSON object, holding lines till then."""
+        if self.forced_format:
+            self._decide(source, self.forced_format)
+            return True
+        data = strip_line(line.data, line.offset == 0)
+        if not data.strip():
+            return False
+        record = decode(data)
+        if type(record) is not dict:
+            source.held.append(line)
+            if len(source.held) >= UNDECIDED_LINES:
+                self._decide(source, "unrecognised")
+                source.tail.notices.append("not JSON lines; ignored")
+            return False
+        found = detect(record)
+        if found is None and type(record.get("type")) is not str:
+            self._decide(source, "unrecognised")
+            source.tail.notices.append("unrecognised format; ignored")
+            return False
+        self._decide(source, found or V1)
+        held, source.held = source.held, []
+        for old in held:
+            self._take(source, old, now)
+        return True
+
+    def _decide(self, source: Source, fmt: str) -> None:
+        source.format = fmt
+        if fmt not in (V1, "unrecognised"):
+            source.adapter = make_adapter(fmt, source.tail.path)
+
+    def _keep_answer(self, event: dict[str, Any]) -> None:
+        answer = event.get("answer")
+        if event.get("type") == "candidate" and type(answer) is str:
+            if len(self.answers) >= ANSWERS_KEPT:
+                self.answers.pop(next(iter(self.answers)))
+            self.answers[event["id"]] = answer[:20_000]
+
+    def _sync_sources(self) -> None:
+        self.follower.discover()
+        for path, tail in self.follower.tails.items():
+            if path not in self.sources:
+                self.sources[path] = Source(tail)
+
+    # Details on demand ----------------------------------------------------
+
+    def detail(self, candidate_id: str) -> dict[str, Any] | None:
+        """The latest full line of a candidate, read again from its file."""
+        cand = self.state.candidates.get(candidate_id)
+        if cand is None:
+            return None
+        source = self.sources.get(cand.where.path)
+        if source is not None and source.foreign:
+            return {"answer": self.answers.get(candidate_id)}
+        return read_line_at(cand.where)
+
+    # Following ------------------------------------------------------------
+
+    def follow(
+        self,
+        stop: threading.Event,
+        *,
+        poll: bool = False,
+        interval: float = 0.25,
+        on_batch: Any = None,
+    ) -> None:
+        """Read until `stop` is set: on file-system events, or every `interval`
+        seconds in polling mode. `on_batch(count)` is called after each read."""
+        self._report(on_batch, self.poll())
+        dirs = self.follower.watch_dirs()
+        if poll or not dirs:
+            while not stop.wait(interval):
+                self._report(on_batch, self.poll())
+            return
+        self._watch(stop, dirs, interval, on_batch)
+
+    def _watch(
+        self, stop: threading.Event, dirs: list[str], interval: float, on_batch: Any
+    ) -> None:
+        from watchfiles import watch
+
+        changes = watch(
+            *dirs,
+            stop_event=stop,
+            debounce=40,
+            step=10,
+            rust_timeout=1000,
+            yield_on_timeout=True,
+            raise_interrupt=False,
+        )
+        for changed in changes:
+            paths = {p for _, p in changed} if changed else None
+            if paths is not None and not paths.issubset(self.sources):
+                paths = None
+            self._report(on_batch, self.poll(paths=paths))
+            if stop.is_set():
+                break
+
+    @staticmethod
+    def _report(on_batch: Any, count: int) -> None:
+        if on_batch is not None:
+            on_batch(count)
+
+    def close(self) -> None:
+        self.follower.close()
+
+
+def read_once(
+    paths: Iterable[str | os.PathLike[str]], *, format: str | None = None
+) -> Reader:
+    """Read every path to its end, taking unfinished last lines that parse."""
+    reader = Reader(paths, format=format)
+    reader.poll(final=True)
+    reader.close()
+    return reader
+
+
+def read_line_at(where: Where) -> dict[str, Any] | None:
+    """Decode the line at `where` again; None when the file changed under it."""
+    try:
+        with open(where.path, "rb") as file:
+            file.seek(where.offset)
+            data = file.readline(MAX_LINE).rstrip(b"\n")
+    except OSError:
+        return None
+    event = parse_line(data, first=where.offset == 0)
+    return event if isinstance(event, dict) else None

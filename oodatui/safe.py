@@ -1,0 +1,56 @@
+"""Turning untrusted text into inert display text.
+
+Agents and voters write whatever they like. Before any of it reaches the
+screen, control characters (C0, DEL, C1: the start of every escape sequence),
+bidirectional overrides, zero-width and other invisible format characters are
+replaced by visible stand-ins, and the result is wrapped in a `Text`, never
+parsed as markup.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from rich.text import Text
+
+__all__ = ["clean", "inert", "one_line"]
+
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
+_PICTURES[0x7F] = "\u2421"
+
+
+@lru_cache(maxsize=4096)
+def _stand_in(char: str) -> str:
+    code = ord(char)
+    if code in _PICTURES:
+        return _PICTURES[code]
+    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"):
+        return f"\u27e8U+{code:04X}\u27e9"
+    return char
+
+
+def clean(text: str, keep_newlines: bool = False) -> str:
+    """`text` with every invisible or controlling character made visible."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif char.isprintable() and not char.isspace() or char == " ":
+            out.append(char if char.isascii() else _stand_in(char))
+        else:
+            out.append(_stand_in(char))
+    return "".join(out)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """`clean` text cut to `limit` characters, for a table cell."""
+    text = clean(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def inert(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
+    """Agent text as a `Text` that no markup or escape sequence can leave."""
+    return Text(clean(text or "", keep_newlines), style=style, no_wrap=False)
