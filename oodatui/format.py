@@ -90,7 +90,9 @@ def decode(raw: bytes) -> Any:
 
 def _decode_reason(raw: bytes, exc: orjson.JSONDecodeError) -> str:
     message = str(exc.args[0]) if exc.args else "invalid JSON"
-    if "utf-8" in message.lower() or "utf8" in message.lower():
+    if "byte order mark" in message:
+        return "not JSON: a byte order mark inside the file"
+    if "not valid UTF-8" in message:
         return "not valid UTF-8"
     return f"not JSON: {message}"
 

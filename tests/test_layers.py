@@ -1,0 +1,54 @@
+"""The headless core and the headless commands never import Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = [
+    "oodatui",
+    "oodatui.format",
+    "oodatui.follow",
+    "oodatui.fold",
+    "oodatui.rank",
+    "oodatui.read",
+    "oodatui.write",
+    "oodatui.runlog",
+    "oodatui.summary",
+    "oodatui.safe",
+    "oodatui.commands",
+    "oodatui.cli",
+    "oodatui.adapters",
+]
+
+
+def test_the_core_imports_no_textual() -> None:
+    code = (
+        f"import sys\nfor m in {CORE!r}: __import__(m)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_help_and_summary_import_no_textual(tmp_path) -> None:
+    log = tmp_path / "r.jsonl"
+    log.write_text('{"type":"start","agent":"a"}\n')
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['oodatui'] + sys.argv[1:]\n"
+        "try:\n    runpy.run_module('oodatui', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('textual' in sys.modules, file=sys.stderr)\n"
+    )
+    for args in (["--help"], ["summary", "--json", str(log)]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.stderr.strip().endswith("False"), (args, done.stderr)

@@ -1,0 +1,143 @@
+"""`oodatui summary`: the exact JSON object, and readable tables."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+LOG = b"""\
+{"type":"phase","agent":"b","run":"r","phase":"observe","tokens":5}
+{"type":"phase","agent":"b","run":"r","phase":"act","tokens":7}
+{"type":"checkpoint","agent":"b","run":"r","tests":{"passed":3,"failed":1}}
+{"type":"checkpoint","agent":"b","run":"r","ok":true}
+{"type":"phase","agent":"b","run":"r","phase":"orient"}
+{"type":"message","agent":"a","run":"r","text":"hi"}
+{"type":"candidate","agent":"b","run":"r","id":"c1","confidence":0.4,"tokens_delta":50}
+{"type":"candidate","agent":"a","run":"r","id":"c2","tests":{"passed":2,"failed":0}}
+{"type":"vote","candidate":"c1","verdict":"approve","voter":"ann","vote_id":"v1"}
+{"type":"vote","candidate":"c1","verdict":"approve","voter":"ann","vote_id":"v1"}
+{"type":"vote","candidate":"c2","verdict":"veto","voter":"bob"}
+not json
+{"type":"phase","agent":"b"}
+
+{"type":"start","agent":"z"}
+"""
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "oodatui", "summary", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_summary_json_is_exactly_the_documented_object(tmp_path: Path) -> None:
+    log = tmp_path / "run.jsonl"
+    log.write_bytes(LOG)
+    done = run("--json", str(log))
+    assert done.returncode == 0, done.stderr
+    assert list(orjson.loads(done.stdout)) == sorted(orjson.loads(done.stdout))
+    assert orjson.loads(done.stdout) == {
+        "events": 12,
+        "bad_lines": 2,
+        "votes": 2,
+        "agents": [
+            {
+                "run": "",
+                "agent": "z",
+                "phase": None,
+                "loops": 0,
+                "checkpoints": 0,
+                "checkpoints_ok": 0,
+                "since_checkpoint": 0,
+                "tokens": 0,
+            },
+            {
+                "run": "r",
+                "agent": "a",
+                "phase": None,
+                "loops": 0,
+                "checkpoints": 0,
+                "checkpoints_ok": 0,
+                "since_checkpoint": 0,
+                "tokens": 0,
+            },
+            {
+                "run": "r",
+                "agent": "b",
+                "phase": "orient",
+                "loops": 1,
+                "checkpoints": 2,
+                "checkpoints_ok": 1,
+                "since_checkpoint": 1,
+                "tokens": 12,
+            },
+        ],
+        "candidates": [
+            {
+                "run": "r",
+                "id": "c2",
+                "agent": "a",
+                "approvals": 0,
+                "vetoes": 1,
+                "confidence": None,
+                "tokens_delta": None,
+                "tests_passed": 2,
+                "tests_failed": 0,
+            },
+            {
+                "run": "r",
+                "id": "c1",
+                "agent": "b",
+                "approvals": 1,
+                "vetoes": 0,
+                "confidence": 0.4,
+                "tokens_delta": 50,
+                "tests_passed": None,
+                "tests_failed": None,
+            },
+        ],
+    }
+
+
+def test_policy_and_top(tmp_path: Path) -> None:
+    log = tmp_path / "run.jsonl"
+    log.write_bytes(LOG)
+    data = orjson.loads(
+        run("--json", "--policy", "approval", "--top", "1", str(log)).stdout
+    )
+    assert [c["id"] for c in data["candidates"]] == ["c1"]
+
+
+def test_folders_and_several_files(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.jsonl").write_bytes(LOG)
+    (tmp_path / "b.jsonl").write_bytes(b'{"type":"start","agent":"q"}\n')
+    (tmp_path / "ignored.txt").write_bytes(b"not a log\n")
+    data = orjson.loads(run("--json", str(tmp_path)).stdout)
+    assert data["events"] == 13 and data["bad_lines"] == 2
+
+
+def test_tables_show_agent_text_inert(tmp_path: Path) -> None:
+    log = tmp_path / "run.jsonl"
+    log.write_bytes(
+        b'{"type":"phase","agent":"[bold]x\\u001b[2J","phase":"act"}\n'
+        b'{"type":"candidate","agent":"[bold]x\\u001b[2J","id":"[red]c"}\n'
+    )
+    done = run(str(log))
+    assert done.returncode == 0, done.stderr
+    assert "[bold]x\u241b[2J" in done.stdout and "[red]c" in done.stdout
+    assert "\x1b[2J" not in done.stdout
+
+
+def test_missing_and_refused_paths_are_reported(tmp_path: Path) -> None:
+    done = run("--json", str(tmp_path / "nope.jsonl"))
+    assert done.returncode == 0
+    assert "no such file" in done.stderr
+    done = run("/dev/zero")
+    assert done.returncode == 2 and "character device" in done.stderr
