@@ -94,13 +94,13 @@ class AgentState:
     """`running` after a start line, the end line's status (or `ended`) after it."""
     first_ts: float | None = None
     last_ts: float | None = None
-    mean_gap: float | None = None
-    """Smoothed gap between this agent's lines, for spotting unusual silence."""
     source: str = ""
     phase_history: deque[tuple[str, float]] = field(
         default_factory=lambda: deque(maxlen=HISTORY)
     )
     act_times: deque[float] = field(default_factory=lambda: deque(maxlen=16))
+    line_times: deque[float] = field(default_factory=lambda: deque(maxlen=17))
+    """When its latest lines were written, for telling unusual silence."""
     checkpoint_history: deque[Checkpoint] = field(
         default_factory=lambda: deque(maxlen=HISTORY)
     )
@@ -113,6 +113,13 @@ class AgentState:
     @property
     def last_checkpoint(self) -> Checkpoint | None:
         return self.checkpoint_history[-1] if self.checkpoint_history else None
+
+    @property
+    def usual_gap(self) -> float | None:
+        """The median gap between this agent's recent lines."""
+        times = sorted(self.line_times)
+        gaps = sorted(b - a for a, b in zip(times, times[1:], strict=False))
+        return gaps[len(gaps) // 2] if gaps else None
 
     def tempo(self, window: float = 600.0) -> float | None:
         """Loops per minute over the recent acts within `window` seconds."""
@@ -176,12 +183,17 @@ class RunState:
     last_ts: float | None = None
     version: int = 0
     """Bumped by every change, so views redraw only when something happened."""
+    deferred: list[tuple[Event, float, Where]] | None = None
+    """When set, candidate and vote lines are queued here instead of applied:
+    a slice of a log folded apart is joined later in order (`oodatui.slices`)."""
 
     def apply(self, event: Event, where: Where, now: float) -> None:
         """Fold one checked event; `now` stands in for a missing `ts`."""
-        ts = timestamp(event)
-        if ts is None:
-            ts = now
+        ts = event.get("ts")
+        if type(ts) is not float:
+            ts = timestamp(event)
+            if ts is None:
+                ts = now
         self.events += 1
         self.version += 1
         if self.last_ts is None or ts > self.last_ts:
@@ -189,7 +201,10 @@ class RunState:
 
         kind = event["type"]
         if kind == "vote":
-            self._vote(event, ts, where)
+            if self.deferred is not None:
+                self.deferred.append((event, ts, where))
+            else:
+                self.vote(event, ts, where)
             return
         agent = self._agent(event, ts, where)
         handler = _HANDLERS.get(kind)
@@ -206,21 +221,18 @@ class RunState:
     # Agents ---------------------------------------------------------------
 
     def _agent(self, event: Event, ts: float, where: Where) -> AgentState:
-        run = opt_str(event, "run") or ""
-        key = (run, event["agent"])
+        run = event.get("run")
+        key = (run if type(run) is str else "", event["agent"])
         agent = self.agents.get(key)
         if agent is None:
-            agent = self.agents[key] = AgentState(run, event["agent"], first_ts=ts)
-        if agent.last_ts is not None and ts >= agent.last_ts:
-            gap = ts - agent.last_ts
-            mean = agent.mean_gap
-            agent.mean_gap = gap if mean is None else mean * 0.8 + gap * 0.2
+            agent = self.agents[key] = AgentState(*key, first_ts=ts)
         if agent.last_ts is None or ts > agent.last_ts:
             agent.last_ts = ts
+        agent.line_times.append(ts)
         agent.events += 1
         agent.source = where.path
-        tokens = opt_int(event, "tokens")
-        if tokens is not None:
+        tokens = event.get("tokens")
+        if type(tokens) is int:
             agent.tokens += tokens
         return agent
 
@@ -276,13 +288,24 @@ class RunState:
     def _candidate(
         self, agent: AgentState, event: Event, ts: float, where: Where
     ) -> None:
+        summary = opt_str(event, "summary")
+        _note(agent, ts, "candidate", f"{event['id']}: {summary or ''}", where)
+        if self.deferred is not None:
+            self.deferred.append((event, ts, where))
+        else:
+            self.update_candidate(event, ts, where)
+
+    def update_candidate(self, event: Event, ts: float, where: Where) -> None:
+        """The candidates-table half of a candidate line: fields present replace."""
         cid = event["id"]
+        run = opt_str(event, "run") or ""
         cand = self.candidates.get(cid)
         if cand is None:
-            cand = Candidate(cid, agent.run, agent.agent, len(self.candidates), ts, ts)
+            seq = len(self.candidates)
+            cand = Candidate(cid, run, event["agent"], seq, ts, ts)
             self.candidates[cid] = cand
             self._tally(cand)
-        cand.run, cand.agent, cand.ts, cand.where = agent.run, agent.agent, ts, where
+        cand.run, cand.agent, cand.ts, cand.where = run, event["agent"], ts, where
         if "summary" in event:
             cand.summary = _clip(opt_str(event, "summary"))
         if "confidence" in event:
@@ -293,9 +316,9 @@ class RunState:
             cand.tests = opt_tests(event)
         if "commit" in event:
             cand.commit = _clip(opt_str(event, "commit"))
-        _note(agent, ts, "candidate", f"{cid}: {cand.summary or ''}", where)
 
-    def _vote(self, event: Event, ts: float, where: Where) -> None:
+    def vote(self, event: Event, ts: float, where: Where) -> None:
+        """The ballot half of a vote line (the line itself is counted by `apply`)."""
         vote_id = opt_str(event, "vote_id")
         if vote_id is not None:
             if vote_id in self.vote_ids:
@@ -338,7 +361,9 @@ def _count(cand: Candidate, vote: Vote | None, sign: int) -> None:
 
 
 def _note(agent: AgentState, ts: float, kind: str, text: str, where: Where) -> None:
-    agent.recent.append(Recent(ts, kind, _clip(text) or "", where))
+    if len(text) > PREVIEW:
+        text = text[: PREVIEW - 1] + "…"
+    agent.recent.append(Recent(ts, kind, text, where))
 
 
 def _clip(text: str | None) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,9 @@ __all__ = [
 CHUNK = 1 << 22
 """Bytes read at a time; a long file is read in slices of this size."""
 
+DETACHED_QUIET = 10.0
+"""Seconds a renamed or deleted file is still read after its last growth."""
+
 MAX_LINE = 1 << 24
 """A line longer than this is skipped (and reported) instead of held in memory."""
 
@@ -38,6 +42,21 @@ class Line(NamedTuple):
     offset: int
     data: bytes
     """The line's bytes without its `\\n`; a `\\r` or BOM is left for the parser."""
+
+
+class Run(NamedTuple):
+    """Consecutive complete lines, the first numbered `lineno` at `offset`."""
+
+    lineno: int
+    offset: int
+    parts: list[bytes]
+
+    def lines(self) -> Iterator[Line]:
+        lineno, offset = self.lineno, self.offset
+        for data in self.parts:
+            yield Line(lineno, offset, data)
+            lineno += 1
+            offset += len(data) + 1
 
 
 class Partial(NamedTuple):
@@ -88,19 +107,39 @@ class FileTail:
     offset: int = 0
     lineno: int = 0
     status: str = "waiting"
-    """`waiting` (not there yet), `live`, `gone`, or `refused`."""
+    """`waiting` (not there yet), `live`, `gone`, `refused`; for a detached
+    tail `detached`, then `closed`."""
     notices: list[str] = field(default_factory=list)
     """What happened to the file (truncated, replaced, gone), oldest first."""
     truncations: int = 0
     rotations: int = 0
+    detached: bool = False
+    """Reading a file that left this path (renamed or deleted) through the
+    descriptor still open on it, for writers that still have it open too."""
+    retired: list[FileTail] = field(default_factory=list)
+    """Tails detached since the caller last looked; the caller takes them."""
     _fd: int | None = None
     _ident: tuple[int, int] | None = None
     _pending: bytes = b""
     _skipping: int = 0
+    _quiet_since: float = 0.0
 
     def read(self, final: bool = False) -> list[Line | Partial | TooLong]:
         """Read to the end of the file; `final` also takes an unfinished last line."""
         lines: list[Line | Partial | TooLong] = []
+        for entry in self.read_runs(final):
+            if isinstance(entry, Run):
+                lines.extend(entry.lines())
+            else:
+                lines.append(entry)
+        return lines
+
+    def read_runs(self, final: bool = False) -> list[Run | Partial | TooLong]:
+        """`read`, with complete lines kept together in runs (the fast path)."""
+        lines: list[Run | Partial | TooLong] = []
+        if self.detached:
+            self._read_detached(lines, final)
+            return lines
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
@@ -114,15 +153,18 @@ class FileTail:
             return lines
 
         if self._fd is not None and self._ident != (st.st_dev, st.st_ino):
-            self._drain(lines)
-            self._close()
             self.rotations += 1
+            self._retire()
             self._say("replaced by a new file; reading it from the start")
-            self._restart()
         if self._fd is None and not self._open():
             return lines
         self._pull(lines, final)
         return lines
+
+    @property
+    def ident(self) -> tuple[int, int] | None:
+        """(device, inode) of the file being read, once opened."""
+        return self._ident
 
     def close(self) -> None:
         self._close()
@@ -145,7 +187,7 @@ class FileTail:
         self._fd, self._ident, self.status = fd, (st.st_dev, st.st_ino), "live"
         return True
 
-    def _pull(self, lines: list[Line | Partial | TooLong], final: bool) -> None:
+    def _pull(self, lines: list[Run | Partial | TooLong], final: bool) -> None:
         assert self._fd is not None
         size = os.fstat(self._fd).st_size
         if size < self.offset:
@@ -160,7 +202,7 @@ class FileTail:
         if final:
             self._flush(lines)
 
-    def _split(self, chunk: bytes, lines: list[Line | Partial | TooLong]) -> None:
+    def _split(self, chunk: bytes, lines: list[Run | Partial | TooLong]) -> None:
         """Cut `chunk` at `\\n` bytes only, holding back an unfinished last line."""
         start = self.offset - len(self._pending) - self._skipping
         self.offset += len(chunk)
@@ -170,22 +212,42 @@ class FileTail:
             self._hold(data, start)
             return
         parts = data[:cut].split(b"\n")
+        end = start + self._skipping + cut + 1
         if self._skipping:
-            lines.append(
-                TooLong(self.lineno + 1, start, self._skipping + len(parts[0]))
-            )
+            size = self._skipping + len(parts[0])
+            lines.append(TooLong(self.lineno + 1, start, size))
             self.lineno += 1
-            start += self._skipping + len(parts[0]) + 1
+            start += size + 1
             parts = parts[1:]
             self._skipping = 0
-        lineno = self.lineno
-        for part in parts:
-            lineno += 1
-            lines.append(Line(lineno, start, part))
-            start += len(part) + 1
-        self.lineno = lineno
+        if len(data) > MAX_LINE:
+            self._emit_checked(parts, start, lines)
+        elif parts:
+            lines.append(Run(self.lineno + 1, start, parts))
+            self.lineno += len(parts)
         self._pending = b""
-        self._hold(data[cut + 1 :], start)
+        self._hold(data[cut + 1 :], end)
+
+    def _emit_checked(
+        self, parts: list[bytes], start: int, lines: list[Run | Partial | TooLong]
+    ) -> None:
+        """Hand over `parts`, with any line over `MAX_LINE` replaced by a `TooLong`."""
+        run: list[bytes] = []
+        for part in parts:
+            if len(part) > MAX_LINE:
+                if run:
+                    lines.append(Run(self.lineno + 1, start, run))
+                    self.lineno += len(run)
+                    start += sum(len(p) + 1 for p in run)
+                    run = []
+                self.lineno += 1
+                lines.append(TooLong(self.lineno, start, len(part)))
+                start += len(part) + 1
+            else:
+                run.append(part)
+        if run:
+            lines.append(Run(self.lineno + 1, start, run))
+            self.lineno += len(run)
 
     def _hold(self, rest: bytes, start: int) -> None:
         if self._skipping or len(rest) > MAX_LINE:
@@ -194,7 +256,7 @@ class FileTail:
         else:
             self._pending = rest
 
-    def _flush(self, lines: list[Line | Partial | TooLong]) -> None:
+    def _flush(self, lines: list[Run | Partial | TooLong]) -> None:
         """Hand over an unfinished last line, as a one-shot read or a drain does."""
         start = self.offset - len(self._pending) - self._skipping
         if self._skipping:
@@ -206,15 +268,39 @@ class FileTail:
         self.lineno += 1
         self._pending, self._skipping = b"", 0
 
-    def _drain(self, lines: list[Line | Partial | TooLong]) -> None:
-        """Read what the old file still holds before leaving it."""
-        if self._fd is not None:
-            self._pull(lines, final=True)
+    def _retire(self) -> None:
+        """Leave the file that was at this path, and what is still unread in
+        it, to a detached tail; this tail starts over on the path."""
+        old = FileTail(self.path, self.offset, self.lineno, "detached", detached=True)
+        old._fd, old._ident = self._fd, self._ident
+        old._pending, old._skipping = self._pending, self._skipping
+        old._quiet_since = time.monotonic()
+        self.retired.append(old)
+        self._fd = None
+        self._restart()
 
-    def _gone(self, lines: list[Line | Partial | TooLong]) -> None:
-        if self._fd is not None:
-            self._drain(lines)
+    def _read_detached(self, lines: list[Run | Partial | TooLong], final: bool) -> None:
+        """Read late writes; close after `DETACHED_QUIET` seconds without any."""
+        if self._fd is None:
+            return
+        before = self.offset
+        self._pull(lines, final)
+        now = time.monotonic()
+        if self.offset != before:
+            self._quiet_since = now
+        elif now - self._quiet_since > DETACHED_QUIET:
+            self._pull(lines, final=True)
             self._close()
+            self.status = "closed"
+
+    def attach(self, path: str) -> None:
+        """The file was found again at `path`: follow it there."""
+        self.path, self.detached = path, False
+        self.status = "live" if self._fd is not None else "waiting"
+
+    def _gone(self, lines: list[Run | Partial | TooLong]) -> None:
+        if self._fd is not None:
+            self._retire()
         if self.status == "live":
             self._say("deleted; keeping what was read")
         if self.status != "refused":

@@ -15,16 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from oodatui.adapters import Adapter, detect, make_adapter
 from oodatui.fold import RunState, Where
-from oodatui.follow import MAX_LINE, FileTail, Follower, Line, Partial, TooLong
+from oodatui.follow import MAX_LINE, FileTail, Follower, Line, Partial, Run, TooLong
 from oodatui.format import Invalid, check_event, decode, parse_line, strip_line
 
 __all__ = ["Reader", "Source", "read_once", "read_line_at"]
 
 V1 = "oodatui"
-UNDECIDED_LINES = 8
-"""Lines looked at to recognise a file before it is declared unrecognised."""
+UNDECIDED_LINES = 64
+UNDECIDED_BYTES = 1 << 20
+"""Lines (or bytes) looked at to recognise a file before it is declared
+unrecognised: enough that a few torn lines at the start do not hide a log."""
 
 ANSWERS_KEPT = 4096
 """Answers of foreign-format candidates kept in memory (their lines cannot be
@@ -82,16 +86,73 @@ class Reader:
         return count
 
     def _read_source(self, source: Source, final: bool) -> int:
-        lines = source.tail.read(final)
-        if not lines:
-            return 0
+        entries = source.tail.read_runs(final)
+        count = self._read_retired(source, final) if source.tail.retired else 0
+        if not entries and not (final and source.held):
+            return count
         now = time.time()
         with self.lock:
-            for line in lines:
-                self._take(source, line, now)
+            for entry in entries:
+                if isinstance(entry, Run):
+                    self._take_run(source, entry, now)
+                    count += len(entry.parts)
+                else:
+                    self._take(source, entry, now)
+                    count += 1
+            if final:
+                self._settle(source, now)
             self.state.version += 1
-        self.lines_read += len(lines)
-        return len(lines)
+        self.lines_read += count
+        return count
+
+    def _read_retired(self, source: Source, final: bool) -> int:
+        """The file that was at this path goes on being read, as it was, under
+        a source of its own; this source starts over on the new file."""
+        count = 0
+        for old in source.tail.retired:
+            key = f"{old.path}#{old.ident}"
+            moved = Source(old, source.format, source.adapter, source.held)
+            self.sources[key] = moved
+            count += self._read_source(moved, final=True)
+        source.tail.retired.clear()
+        source.format, source.adapter, source.held = None, None, []
+        return count
+
+    def _take_run(self, source: Source, run: Run, now: float) -> None:
+        """Fold consecutive lines; the common case (a good v1 line) stays inline."""
+        if source.format is None:
+            run = self._take_until_recognised(source, run, now)
+        if source.format != V1:
+            for line in run.lines():
+                self._take(source, line, now)
+            return
+        path, apply, loads = source.tail.path, self.state.apply, orjson.loads
+        lineno, offset, good = run.lineno, run.offset, 0
+        for data in run.parts:
+            try:
+                event = loads(data)
+            except orjson.JSONDecodeError:
+                event = None
+            where = Where(path, lineno, offset)
+            if type(event) is dict and check_event(event) is None:
+                apply(event, where, now)
+                good += 1
+            else:
+                self._take_v1(source, Line(lineno, offset, data), where, now)
+            lineno += 1
+            offset += len(data) + 1
+        source.good += good
+
+    def _take_until_recognised(self, source: Source, run: Run, now: float) -> Run:
+        """Take lines one by one until the format is known; return the rest."""
+        lineno, offset = run.lineno, run.offset
+        for n, data in enumerate(run.parts):
+            if source.format is not None:
+                return Run(lineno, offset, run.parts[n:])
+            self._take(source, Line(lineno, offset, data), now)
+            lineno += 1
+            offset += len(data) + 1
+        return Run(lineno, offset, [])
 
     def _take(self, source: Source, line: Line | Partial | TooLong, now: float) -> None:
         where = Where(source.tail.path, line.lineno, line.offset)
@@ -161,7 +222,8 @@ class Reader:
     # Recognising a file ---------------------------------------------------
 
     def _recognise(self, source: Source, line: Line, now: float) -> bool:
-        """Decide the format from the first JSON object, holding lines till then."""
+        """Decide the format from the first recognisable line, holding lines
+        until then; a file with none in its first lines is reported once."""
         if self.forced_format:
             self._decide(source, self.forced_format)
             return True
@@ -169,22 +231,36 @@ class Reader:
         if not data.strip():
             return False
         record = decode(data)
-        if type(record) is not dict:
+        found = detect(record) if type(record) is dict else None
+        if found is None and not _typed(record):
             source.held.append(line)
-            if len(source.held) >= UNDECIDED_LINES:
-                self._decide(source, "unrecognised")
-                source.tail.notices.append("not JSON lines; ignored")
-            return False
-        found = detect(record)
-        if found is None and type(record.get("type")) is not str:
-            self._decide(source, "unrecognised")
-            source.tail.notices.append("unrecognised format; ignored")
+            held_bytes = sum(len(held.data) for held in source.held)
+            if len(source.held) >= UNDECIDED_LINES or held_bytes > UNDECIDED_BYTES:
+                self._unrecognised(source)
             return False
         self._decide(source, found or V1)
+        self._replay_held(source, now)
+        return True
+
+    def _settle(self, source: Source, now: float) -> None:
+        """At the end of a one-shot read, held lines are read as format v1."""
+        if source.format is None and source.held:
+            self._decide(source, V1)
+            self._replay_held(source, now)
+
+    def _replay_held(self, source: Source, now: float) -> None:
         held, source.held = source.held, []
         for old in held:
             self._take(source, old, now)
-        return True
+
+    def _unrecognised(self, source: Source) -> None:
+        first = source.held[0]
+        source.held = []
+        self._decide(source, "unrecognised")
+        reason = "unrecognised format: neither oodatui format v1 nor a known "
+        reason += "agent log; the file is not read"
+        source.tail.notices.append(reason)
+        self._bad(source, Where(source.tail.path, first.lineno, first.offset), reason)
 
     def _decide(self, source: Source, fmt: str) -> None:
         source.format = fmt
@@ -200,9 +276,37 @@ class Reader:
 
     def _sync_sources(self) -> None:
         self.follower.discover()
-        for path, tail in self.follower.tails.items():
+        for path, tail in list(self.follower.tails.items()):
             if path not in self.sources:
-                self.sources[path] = Source(tail)
+                self._add_source(path, tail)
+
+    def _add_source(self, path: str, tail: FileTail) -> None:
+        """A new path is a new file, or one already being read under another
+        name (renamed within a followed folder): that one goes on from where
+        it was instead of being read twice."""
+        found = self._same_file(path)
+        if found is None:
+            self.sources[path] = Source(tail)
+            return
+        key, source = found
+        del self.sources[key]
+        was_detached = source.tail.detached
+        source.tail.attach(path)
+        self.sources[path] = source
+        self.follower.tails[path] = source.tail
+        if not was_detached:
+            fresh = self.follower.tails[key] = FileTail(key)
+            self.sources[key] = Source(fresh)
+
+    def _same_file(self, path: str) -> tuple[str, Source] | None:
+        ident = _ident(path)
+        if ident is None:
+            return None
+        for key, source in self.sources.items():
+            tail = source.tail
+            if tail.ident == ident and (tail.detached or _ident(tail.path) != ident):
+                return key, source
+        return None
 
     # Details on demand ----------------------------------------------------
 
@@ -275,6 +379,18 @@ def read_once(
     reader.poll(final=True)
     reader.close()
     return reader
+
+
+def _ident(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _typed(record: Any) -> bool:
+    return type(record) is dict and type(record.get("type")) is str
 
 
 def read_line_at(where: Where) -> dict[str, Any] | None:
