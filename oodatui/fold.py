@@ -82,6 +82,8 @@ class AgentState:
     agent: str
     phase: str | None = None
     phase_since: float | None = None
+    first_phase: str | None = None
+    """The first phase this agent entered (joining slices needs it)."""
     phases_entered: int = 0
     loops: int = 0
     since_checkpoint: int = 0
@@ -242,6 +244,8 @@ class RunState:
             agent.phase = phase
             agent.phase_since = ts
             agent.phases_entered += 1
+            if agent.first_phase is None:
+                agent.first_phase = phase
             agent.since_checkpoint += 1
             agent.phase_history.append((phase, ts))
             if phase == "act":

@@ -113,6 +113,8 @@ class FileTail:
     """What happened to the file (truncated, replaced, gone), oldest first."""
     truncations: int = 0
     rotations: int = 0
+    end: int | None = None
+    """Read no further than this offset: one slice of a file (`oodatui.slices`)."""
     detached: bool = False
     """Reading a file that left this path (renamed or deleted) through the
     descriptor still open on it, for writers that still have it open too."""
@@ -123,6 +125,7 @@ class FileTail:
     _pending: bytes = b""
     _skipping: int = 0
     _quiet_since: float = 0.0
+    _size: int = 0
 
     def read(self, final: bool = False) -> list[Line | Partial | TooLong]:
         """Read to the end of the file; `final` also takes an unfinished last line."""
@@ -134,11 +137,17 @@ class FileTail:
                 lines.append(entry)
         return lines
 
-    def read_runs(self, final: bool = False) -> list[Run | Partial | TooLong]:
-        """`read`, with complete lines kept together in runs (the fast path)."""
+    def read_runs(
+        self, final: bool = False, budget: int | None = None
+    ) -> list[Run | Partial | TooLong]:
+        """`read`, with complete lines kept together in runs (the fast path).
+
+        With a `budget`, at most that many bytes are read; `behind` then says
+        whether there is more.
+        """
         lines: list[Run | Partial | TooLong] = []
         if self.detached:
-            self._read_detached(lines, final)
+            self._read_detached(lines, final, budget)
             return lines
         try:
             st = os.stat(self.path)
@@ -158,8 +167,13 @@ class FileTail:
             self._say("replaced by a new file; reading it from the start")
         if self._fd is None and not self._open():
             return lines
-        self._pull(lines, final)
+        self._pull(lines, final, budget)
         return lines
+
+    @property
+    def behind(self) -> bool:
+        """Whether the last read stopped short of the size it saw."""
+        return self.offset < self._size
 
     @property
     def ident(self) -> tuple[int, int] | None:
@@ -187,19 +201,29 @@ class FileTail:
         self._fd, self._ident, self.status = fd, (st.st_dev, st.st_ino), "live"
         return True
 
-    def _pull(self, lines: list[Run | Partial | TooLong], final: bool) -> None:
+    def _pull(
+        self,
+        lines: list[Run | Partial | TooLong],
+        final: bool,
+        budget: int | None = None,
+    ) -> None:
         assert self._fd is not None
         size = os.fstat(self._fd).st_size
+        if self.end is not None:
+            size = min(size, self.end)
         if size < self.offset:
             self.truncations += 1
             self._say("truncated; reading it again from the start")
             self._restart()
-        while self.offset < size:
-            chunk = os.pread(self._fd, min(CHUNK, size - self.offset), self.offset)
+        self._size = size
+        limit = size if budget is None else min(size, self.offset + budget)
+        while self.offset < limit:
+            chunk = os.pread(self._fd, min(CHUNK, limit - self.offset), self.offset)
             if not chunk:
+                self._size = self.offset
                 break
             self._split(chunk, lines)
-        if final:
+        if final and self.offset >= self._size:
             self._flush(lines)
 
     def _split(self, chunk: bytes, lines: list[Run | Partial | TooLong]) -> None:
@@ -279,12 +303,14 @@ class FileTail:
         self._fd = None
         self._restart()
 
-    def _read_detached(self, lines: list[Run | Partial | TooLong], final: bool) -> None:
+    def _read_detached(
+        self, lines: list[Run | Partial | TooLong], final: bool, budget: int | None
+    ) -> None:
         """Read late writes; close after `DETACHED_QUIET` seconds without any."""
         if self._fd is None:
             return
         before = self.offset
-        self._pull(lines, final)
+        self._pull(lines, final, budget)
         now = time.monotonic()
         if self.offset != before:
             self._quiet_since = now

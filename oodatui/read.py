@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from oodatui import slices
 from oodatui.adapters import Adapter, detect, make_adapter
 from oodatui.fold import RunState, Where
 from oodatui.follow import MAX_LINE, FileTail, Follower, Line, Partial, Run, TooLong
@@ -29,6 +30,9 @@ UNDECIDED_LINES = 64
 UNDECIDED_BYTES = 1 << 20
 """Lines (or bytes) looked at to recognise a file before it is declared
 unrecognised: enough that a few torn lines at the start do not hide a log."""
+
+BATCH_BYTES = 1 << 20
+"""Bytes folded per hold of the lock."""
 
 ANSWERS_KEPT = 4096
 """Answers of foreign-format candidates kept in memory (their lines cannot be
@@ -61,10 +65,13 @@ class Reader:
         *,
         format: str | None = None,
         state: RunState | None = None,
+        parallel: bool = True,
     ) -> None:
         self.follower = Follower(paths)
         self.state = state or RunState()
         self.forced_format = format
+        self._parallel = parallel and format in (None, V1)
+        """Whether a cold read of a big file may use worker processes."""
         self.sources: dict[str, Source] = {}
         self.answers: dict[str, str] = {}
         self.lock = threading.Lock()
@@ -86,10 +93,24 @@ class Reader:
         return count
 
     def _read_source(self, source: Source, final: bool) -> int:
-        entries = source.tail.read_runs(final)
-        count = self._read_retired(source, final) if source.tail.retired else 0
-        if not entries and not (final and source.held):
-            return count
+        """Read one file to its end in bounded batches, folding each under the
+        lock, so a view waiting for the lock never waits long."""
+        if self._parallel and slices.worth_it(source):
+            return self._read_in_slices(source, final)
+        count = 0
+        while True:
+            entries = source.tail.read_runs(final, BATCH_BYTES)
+            if source.tail.retired:
+                count += self._read_retired(source, final)
+            if entries or (final and source.held):
+                count += self._fold(source, entries, final)
+            if not source.tail.behind:
+                return count
+
+    def _fold(
+        self, source: Source, entries: list[Run | Partial | TooLong], final: bool
+    ) -> int:
+        count = 0
         now = time.time()
         with self.lock:
             for entry in entries:
@@ -99,11 +120,34 @@ class Reader:
                 else:
                     self._take(source, entry, now)
                     count += 1
-            if final:
+            if final and not source.tail.behind:
                 self._settle(source, now)
             self.state.version += 1
         self.lines_read += count
         return count
+
+    def _read_in_slices(self, source: Source, final: bool) -> int:
+        """A cold read of a big file: the first slice here, the rest in workers."""
+        tail, now = source.tail, time.time()
+        parts = slices.plan(tail.path, slices.workers())
+        workers = slices.start(parts[1:], now)
+        tail.end = parts[0].end
+        count = self._read_source(source, final=False)
+        tail.end = None
+        for part, worker in zip(parts[1:], workers, strict=True):
+            if source.format != V1:
+                worker.cancel()
+                continue
+            folded = worker.result()
+            with self.lock:
+                slices.join(self.state, folded.state, tail.lineno)
+                source.good += folded.state.events
+                source.bad += folded.state.bad_lines
+            tail.lineno += folded.lines
+            tail.offset = part.end
+            self.lines_read += folded.lines
+            count += folded.lines
+        return count + self._read_source(source, final)
 
     def _read_retired(self, source: Source, final: bool) -> int:
         """The file that was at this path goes on being read, as it was, under

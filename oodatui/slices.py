@@ -1,0 +1,245 @@
+"""Folding one large log on several cores.
+
+A cold read of a big format-v1 file is cut at line boundaries into slices. The
+reader folds the first slice into its own state while worker processes fold
+the others into fresh states, with candidate and vote lines set aside. Each
+finished slice is then joined on in order: agents' counters add up, with the
+one correction a boundary needs (a phase repeated across it is not an entry),
+and the set-aside lines are replayed, so the result is the sequential fold's.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from oodatui.fold import AgentState, BadLine, Recent, RunState, Where
+
+__all__ = ["MIN_SIZE", "Slice", "Worker", "worth_it", "plan", "start", "join"]
+
+MIN_SIZE = 32 << 20
+"""Files smaller than this are read in one process: starting workers costs more."""
+
+MIN_SLICE = 16 << 20
+
+
+@dataclass(frozen=True)
+class Slice:
+    path: str
+    start: int
+    end: int
+    """Just past a newline; the slice holds whole lines only."""
+
+
+@dataclass
+class Folded:
+    """A worker's result: the slice's state, and how many lines it held."""
+
+    state: RunState
+    lines: int
+
+
+def worth_it(source) -> bool:  # type: ignore[no-untyped-def]
+    """A first read, from the start, of a file big enough to share out."""
+    tail = source.tail
+    if source.format not in (None, "oodatui") or tail.offset or tail.end:
+        return False
+    if tail.detached or workers() == 0:
+        return False
+    try:
+        return os.stat(tail.path).st_size >= MIN_SIZE
+    except OSError:
+        return False
+
+
+def plan(path: str, workers: int) -> list[Slice]:
+    """Cut the file's whole lines into up to `workers` + 1 slices at newlines."""
+    with open(path, "rb") as file:
+        size = _last_line_end(file, os.fstat(file.fileno()).st_size) or 0
+        count = max(1, min(workers + 1, size // MIN_SLICE))
+        cuts = [0]
+        for n in range(1, count):
+            cut = _next_line(file, size * n // count)
+            if cut is not None and cuts[-1] < cut < size:
+                cuts.append(cut)
+    cuts.append(size)
+    return [Slice(path, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def _next_line(file, offset: int) -> int | None:  # type: ignore[no-untyped-def]
+    """The offset just past the first newline at or after `offset`."""
+    file.seek(offset)
+    while chunk := file.read(1 << 16):
+        found = chunk.find(b"\n")
+        if found >= 0:
+            return offset + found + 1
+        offset += len(chunk)
+    return None
+
+
+def _last_line_end(file, size: int) -> int | None:  # type: ignore[no-untyped-def]
+    """The offset just past the last newline before `size`."""
+    end = size
+    while end > 0:
+        begin = max(0, end - (1 << 16))
+        file.seek(begin)
+        found = file.read(end - begin).rfind(b"\n")
+        if found >= 0:
+            return begin + found + 1
+        end = begin
+    return None
+
+
+class Worker:
+    """A process folding one slice, its result pickled on stdout. A plain
+    child process, so nothing of the parent (its threads, its main module) is
+    carried into it."""
+
+    def __init__(self, part: Slice, now: float) -> None:
+        self.part, self.now = part, now
+        args = [part.path, str(part.start), str(part.end), repr(now)]
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, *args],
+            env=_child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def result(self) -> Folded:
+        """The worker's fold; should it have failed, the slice is folded here."""
+        try:
+            data, _ = self.process.communicate()
+            if self.process.returncode == 0:
+                folded = pickle.loads(data)
+                if isinstance(folded, Folded):
+                    return folded
+        except Exception:  # noqa: BLE001 - whatever went wrong, do the work here
+            self.cancel()
+        return fold_slice(self.part, self.now)
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _child_env() -> dict[str, str]:
+    """This environment, with this package importable however it was found."""
+    home = str(Path(__file__).resolve().parents[1])
+    paths = [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def start(parts: list[Slice], now: float) -> list[Worker]:
+    """Fold `parts` in worker processes, one each."""
+    return [Worker(part, now) for part in parts]
+
+
+def fold_slice(part: Slice, now: float) -> Folded:
+    """Fold one slice into a fresh state (worker side); line numbers start at 1."""
+    from oodatui.read import Reader
+
+    state = RunState(deferred=[])
+    reader = Reader([part.path], state=state, format="oodatui", parallel=False)
+    tail = reader.sources[part.path].tail
+    tail.offset, tail.end = part.start, part.end
+    lines = reader.poll(final=True)
+    reader.close()
+    return Folded(state, lines)
+
+
+def join(state: RunState, part: RunState, lines_before: int) -> None:
+    """Append a later slice's state to `state`, as if folded after it."""
+    shift = _Shift(lines_before)
+    state.events += part.events
+    state.bad_lines += part.bad_lines
+    state.bad.extend(BadLine(shift(b.where), b.reason) for b in part.bad)
+    for key, later in part.agents.items():
+        shift.agent(later)
+        earlier = state.agents.get(key)
+        if earlier is None:
+            state.agents[key] = later
+        else:
+            join_agents(earlier, later)
+    for event, ts, where in part.deferred or ():
+        if event["type"] == "vote":
+            state.vote(event, ts, shift(where))
+        else:
+            state.update_candidate(event, ts, shift(where))
+    if part.last_ts is not None and (state.last_ts or 0.0) < part.last_ts:
+        state.last_ts = part.last_ts
+    state.version += 1
+
+
+def join_agents(a: AgentState, b: AgentState) -> None:
+    """Fold agent `b` (from a later slice) onto `a`."""
+    repeat = b.first_phase is not None and b.first_phase == a.phase
+    head_in_chain = b.since_checkpoint == b.phases_entered
+    chain = b.since_checkpoint - (repeat and head_in_chain)
+    a.since_checkpoint = chain + (a.since_checkpoint if b.checkpoints == 0 else 0)
+
+    if repeat and len(b.phase_history) == b.phases_entered:
+        b.phase_history.popleft()
+    if repeat and b.first_phase == "act":
+        if len(b.act_times) == b.loops:
+            b.act_times.popleft()
+        b.loops -= 1
+    a.phases_entered += b.phases_entered - repeat
+    a.loops += b.loops
+    if b.phase is not None and not (repeat and b.phases_entered == 1):
+        a.phase, a.phase_since = b.phase, b.phase_since
+    a.first_phase = a.first_phase or b.first_phase
+
+    a.checkpoints += b.checkpoints
+    a.checkpoints_ok += b.checkpoints_ok
+    a.checkpoints_failed += b.checkpoints_failed
+    a.tokens += b.tokens
+    a.events += b.events
+    a.status = b.status if b.status is not None else a.status
+    if b.last_ts is not None and (a.last_ts or 0.0) < b.last_ts:
+        a.last_ts = b.last_ts
+    a.source = b.source
+    for mine, theirs in (
+        (a.phase_history, b.phase_history),
+        (a.act_times, b.act_times),
+        (a.line_times, b.line_times),
+        (a.checkpoint_history, b.checkpoint_history),
+        (a.recent, b.recent),
+    ):
+        mine.extend(theirs)  # type: ignore[arg-type]
+
+
+class _Shift:
+    """Renumbers a later slice's lines to their place in the whole file."""
+
+    def __init__(self, lines_before: int) -> None:
+        self.lines_before = lines_before
+
+    def __call__(self, where: Where) -> Where:
+        return where._replace(lineno=where.lineno + self.lines_before)
+
+    def agent(self, agent: AgentState) -> None:
+        recent = [r._replace(where=self(r.where)) for r in agent.recent]
+        agent.recent.clear()
+        agent.recent.extend(Recent(*r) for r in recent)
+
+
+def workers() -> int:
+    """Worker processes to use beside the reader's own: one per spare core."""
+    return max(0, min(3, (os.cpu_count() or 1) - 1))
+
+
+_WORKER = "import sys; from oodatui.slices import main; sys.exit(main(sys.argv[1:]))"
+
+
+def main(argv: list[str]) -> int:
+    """The worker's side: fold the slice named in `argv`, pickle it to stdout."""
+    path, begin, end, now = argv
+    folded = fold_slice(Slice(path, int(begin), int(end)), float(now))
+    sys.stdout.buffer.write(pickle.dumps(folded, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0

@@ -1,0 +1,104 @@
+"""Folding a log in slices and joining them gives the sequential fold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oodatui import slices
+from oodatui.fold import RunState, Where
+from oodatui.read import Reader
+from oodatui.summary import summary
+
+AGENTS = st.sampled_from(["a", "b"])
+PHASES = st.sampled_from(["observe", "orient", "decide", "act"])
+IDS = st.sampled_from(["c1", "c2", "c3"])
+
+EVENTS = st.one_of(
+    st.fixed_dictionaries({"type": st.just("phase"), "agent": AGENTS, "phase": PHASES}),
+    st.fixed_dictionaries(
+        {"type": st.just("checkpoint"), "agent": AGENTS},
+        optional={"ok": st.booleans(), "tokens": st.integers(0, 99)},
+    ),
+    st.fixed_dictionaries(
+        {"type": st.just("candidate"), "agent": AGENTS, "id": IDS},
+        optional={"confidence": st.floats(0, 1), "tokens_delta": st.integers(0, 9)},
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("vote"),
+            "candidate": IDS,
+            "verdict": st.sampled_from(["approve", "veto", "clear"]),
+            "voter": st.sampled_from(["ann", "bob"]),
+        },
+        optional={"vote_id": st.sampled_from(["v1", "v2", "v3"])},
+    ),
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["start", "end", "message"]), "agent": AGENTS}
+    ),
+)
+
+
+def fold(events: list[dict[str, Any]], deferred: bool, first: int = 1) -> RunState:
+    """Fold `events` as lines `first`, `first` + 1, …, each with that `ts`."""
+    state = RunState(deferred=[] if deferred else None)
+    for n, event in enumerate(events):
+        state.apply({**event, "ts": float(first + n)}, Where("f", first + n, 0), 0.0)
+    return state
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(EVENTS, max_size=60), st.data())
+def test_joined_slices_equal_the_sequential_fold(events, data) -> None:
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(events)), max_size=3)))
+    bounds = [0, *cuts, len(events)]
+    whole = fold(events, deferred=False)
+
+    joined = fold(events[: bounds[1]], deferred=False)
+    for a, b in zip(bounds[1:], bounds[2:], strict=False):
+        part = fold(events[a:b], deferred=True, first=a + 1)
+        slices.join(joined, part, lines_before=0)
+
+    assert summary(joined, "approval") == summary(whole, "approval")
+    assert joined.agents == whole.agents
+    assert joined.candidates == whole.candidates
+    assert joined.ballots == whole.ballots
+
+
+def test_a_big_file_is_read_in_slices_with_the_same_result(tmp_path, monkeypatch):
+    monkeypatch.setattr(slices, "MIN_SIZE", 1)
+    monkeypatch.setattr(slices, "MIN_SLICE", 1)
+    monkeypatch.setattr(slices, "workers", lambda: 2)
+    log = tmp_path / "big.jsonl"
+    lines = [
+        {"type": "phase", "agent": f"a{n % 3}", "phase": ["observe", "act"][n % 2]}
+        for n in range(3000)
+    ]
+    lines[1500] = {"type": "candidate", "agent": "a0", "id": "c"}
+    body = b"".join(orjson.dumps({**e, "ts": n}) + b"\n" for n, e in enumerate(lines))
+    log.write_bytes(body + b"not json\n" + b'{"type":"start","agent":"z","ts":1}')
+
+    parallel = Reader([log])
+    parallel.poll(final=True)
+    sequential = Reader([log], parallel=False)
+    sequential.poll(final=True)
+
+    assert parallel.state.agents == sequential.state.agents
+    assert list(parallel.state.bad) == list(sequential.state.bad)
+    assert parallel.state.bad[0].where.lineno == 3001
+    assert summary(parallel.state) == summary(sequential.state)
+    tail = parallel.sources[str(log)].tail
+    assert (tail.offset, tail.lineno) == (log.stat().st_size, 3002)
+
+
+def test_slices_are_cut_at_newlines(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(slices, "MIN_SLICE", 1)
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(b"a" * 10 + b"\n" + b"b" * 10 + b"\n" + b"tail-without-newline")
+    parts = slices.plan(str(log), workers=3)
+    assert parts[0].start == 0 and parts[-1].end == 22
+    assert all(log.read_bytes()[p.end - 1 : p.end] == b"\n" for p in parts)
