@@ -115,7 +115,7 @@ def _dashboard(args: argparse.Namespace) -> int:
     try:
         from oodatui.ui.app import OodaApp
 
-        app = OodaApp(paths, **_view_kwargs(args), votes_file=args.votes_file)
+        app = OodaApp(paths, **view_kwargs(args))
     except (NotFollowable, ValueError) as exc:
         print(f"oodatui: {exc}", file=sys.stderr)
         return 2
@@ -123,7 +123,8 @@ def _dashboard(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def _view_kwargs(args: argparse.Namespace) -> dict[str, object]:
+def view_kwargs(args: argparse.Namespace) -> dict[str, object]:
+    """The dashboard's keyword arguments from `add_view_options` options."""
     return {
         "policy": args.policy,
         "top": args.top,
@@ -132,6 +133,7 @@ def _view_kwargs(args: argparse.Namespace) -> dict[str, object]:
         "voter": args.voter,
         "poll": args.poll,
         "format": getattr(args, "format", None),
+        "votes_file": getattr(args, "votes_file", None),
     }
 
 
