@@ -21,24 +21,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from oodatui.adapters.base import (
-    Adapter,
-    AgentState,
-    Ended,
+from oodatui.adapters.base import Adapter, AgentState
+from oodatui.adapters.shell import Ended, Shell, classify, exit_code_in, tool_phase
+from oodatui.adapters.values import (
     Recent,
-    Shell,
     as_dict,
     as_int,
     as_list,
     as_str,
-    classify,
     clip,
-    exit_code_in,
     first_line,
     result_note,
     session_from_path,
     status_word,
-    tool_phase,
     ts_of,
 )
 

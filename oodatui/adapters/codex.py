@@ -22,22 +22,17 @@ from typing import Any
 
 import orjson
 
-from oodatui.adapters.base import (
-    Adapter,
-    AgentState,
-    Ended,
+from oodatui.adapters.base import Adapter, AgentState
+from oodatui.adapters.shell import Ended, Shell, classify, exit_code_in, tool_phase
+from oodatui.adapters.values import (
     Recent,
-    Shell,
     as_dict,
     as_int,
     as_list,
     as_str,
-    classify,
-    exit_code_in,
     first_line,
     result_note,
     session_from_path,
-    tool_phase,
     ts_of,
 )
 
