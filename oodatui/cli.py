@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from oodatui import __version__
 from oodatui.rank import DEFAULT_POLICY, POLICIES
@@ -123,7 +124,7 @@ def _dashboard(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def view_kwargs(args: argparse.Namespace) -> dict[str, object]:
+def view_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The dashboard's keyword arguments from `add_view_options` options."""
     return {
         "policy": args.policy,

@@ -176,9 +176,9 @@ def opt_tests(event: Event) -> tuple[int, int] | None:
 def timestamp(event: Event) -> float | None:
     """`ts` as Unix seconds: a number, or an RFC 3339 string."""
     value = event.get("ts")
-    if type(value) in (int, float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    if type(value) is str:
+    if isinstance(value, str):
         return parse_rfc3339(value)
     return None
 
