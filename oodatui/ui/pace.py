@@ -1,0 +1,77 @@
+"""When to redraw, and how fast lines arrive.
+
+A burst of thousands of lines a second must not become thousands of redraws:
+the dashboard looks at the state at most `MAX_HZ` times a second, redraws only
+when it changed (or once a second, for the clocks on screen), and backs off
+when copying the state gets expensive, so the reader keeps most of the time.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+__all__ = ["MAX_HZ", "LIVE_WINDOW", "Pacer", "Rate", "live"]
+
+MAX_HZ = 20
+
+LIVE_WINDOW = 600.0
+"""A run whose newest line is younger than this (seconds) is shown as live."""
+
+CLOCK_TICK = 1.0
+"""Redraw at least this often while live, so durations keep counting."""
+
+SHARE = 0.25
+"""Most of each second the refresh may spend copying state."""
+
+
+def live(last_ts: float | None, now: float) -> bool:
+    return last_ts is not None and now - last_ts <= LIVE_WINDOW
+
+
+class Pacer:
+    """Decides whether a tick should copy the state and redraw."""
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.drawn_at = float("-inf")
+        self.not_before = float("-inf")
+        self.forced = True
+
+    def due(self, version: int, at: float) -> bool:
+        """`at` is a monotonic time; `version` the state's current version."""
+        if at < self.not_before:
+            return False
+        if self.forced or version != self.version:
+            return True
+        return at - self.drawn_at >= CLOCK_TICK
+
+    def drawn(self, version: int, at: float, cost: float) -> None:
+        """Record a redraw that took `cost` seconds to copy."""
+        self.version, self.drawn_at, self.forced = version, at, False
+        self.not_before = at + max(1.0 / MAX_HZ, cost / SHARE) - 0.005
+
+    def force(self) -> None:
+        """Redraw at the next tick even if the state did not change."""
+        self.forced = True
+
+
+class Rate:
+    """Events per second over the last few seconds of the given clock."""
+
+    def __init__(self, window: float = 5.0) -> None:
+        self.window = window
+        self.samples: deque[tuple[float, int]] = deque()
+
+    def add(self, at: float, count: int) -> None:
+        self.samples.append((at, count))
+        while len(self.samples) > 2 and at - self.samples[1][0] >= self.window:
+            self.samples.popleft()
+
+    def per_second(self) -> float | None:
+        """None until the samples span at least a second."""
+        if len(self.samples) < 2:
+            return None
+        (t0, n0), (t1, n1) = self.samples[0], self.samples[-1]
+        if t1 - t0 < 1.0:
+            return None
+        return (n1 - n0) / (t1 - t0)
