@@ -176,6 +176,20 @@ class FileTail:
         return self.offset < self._size
 
     @property
+    def is_open(self) -> bool:
+        return self._fd is not None
+
+    def hold_back(self, line: Partial) -> None:
+        """Take back an unfinished last line the caller could not use: it may
+        still be completed, by a writer that has not finished it yet."""
+        if line.lineno == self.lineno and not self._pending:
+            self.lineno -= 1
+            self._pending = line.data
+            note = f"line {line.lineno} unfinished; not read yet"
+            if not self.notices or self.notices[-1] != note:
+                self._say(note)
+
+    @property
     def ident(self) -> tuple[int, int] | None:
         """(device, inode) of the file being read, once opened."""
         return self._ident
@@ -333,13 +347,14 @@ class FileTail:
             self.status = "gone" if self._ident else "waiting"
 
     def _restart(self) -> None:
-        self.offset = self.lineno = self._skipping = 0
+        self.offset = self.lineno = self._skipping = self._size = 0
         self._pending = b""
 
     def _refuse(self, why: str) -> None:
         if self.status != "refused":
             self._say(why)
         self._close()
+        self._size = self.offset
         self.status = "refused"
 
     def _close(self) -> None:
@@ -376,12 +391,6 @@ class Follower:
                 yield from sorted(_jsonl_under(root))
             else:
                 yield root
-
-    def watch_dirs(self) -> list[str]:
-        """Folders to watch: a single file is watched through its folder, so a
-        replacement by rename is still seen."""
-        dirs = {r if os.path.isdir(r) else os.path.dirname(r) for r in self.roots}
-        return sorted(d for d in dirs if os.path.isdir(d))
 
     def close(self) -> None:
         for tail in self.tails.values():

@@ -2,7 +2,8 @@
 
 Every policy puts the best candidate first. Candidates a policy has nothing to
 say about (no tests, no token figure, no confidence) go last, and ties go to
-the candidate that first appeared later.
+the candidate that first appeared later. `recent` orders by the time of a
+candidate's first line, then by reading order (files are read one by one).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ Key = Callable[[Candidate], tuple[object, ...]]
 
 
 def _recent(c: Candidate) -> tuple[object, ...]:
-    return (c.seq,)
+    return (c.first_ts, c.seq)
 
 
 def _approval(c: Candidate) -> tuple[object, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +75,10 @@ class Reader:
         self.sources: dict[str, Source] = {}
         self.answers: dict[str, str] = {}
         self.lock = threading.Lock()
+        """Held while a batch is folded; take it to look at `state`."""
+        self.stop: threading.Event | None = None
+        """Once set, a read in progress stops between batches."""
+        self._polling = threading.Lock()
         self.lines_read = 0
         self._sync_sources()
 
@@ -82,6 +86,10 @@ class Reader:
 
     def poll(self, final: bool = False, paths: Iterable[str] | None = None) -> int:
         """Fold what is new in every file (or only `paths`); return lines read."""
+        with self._polling:
+            return self._poll(final, paths)
+
+    def _poll(self, final: bool, paths: Iterable[str] | None) -> int:
         chosen: Iterable[Source] = self.sources.values()
         if paths is None:
             self._sync_sources()
@@ -92,10 +100,10 @@ class Reader:
             count += self._read_source(source, final)
         return count
 
-    def _read_source(self, source: Source, final: bool) -> int:
+    def _read_source(self, source: Source, final: bool, share: bool = True) -> int:
         """Read one file to its end in bounded batches, folding each under the
         lock, so a view waiting for the lock never waits long."""
-        if self._parallel and slices.worth_it(source):
+        if share and self._parallel and slices.worth_it(source):
             return self._read_in_slices(source, final)
         count = 0
         while True:
@@ -104,8 +112,12 @@ class Reader:
                 count += self._read_retired(source, final)
             if entries or (final and source.held):
                 count += self._fold(source, entries, final)
-            if not source.tail.behind:
+            if not source.tail.behind or self._stopping:
                 return count
+
+    @property
+    def _stopping(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
 
     def _fold(
         self, source: Source, entries: list[Run | Partial | TooLong], final: bool
@@ -130,12 +142,14 @@ class Reader:
         """A cold read of a big file: the first slice here, the rest in workers."""
         tail, now = source.tail, time.time()
         parts = slices.plan(tail.path, slices.workers())
+        if len(parts) < 2:
+            return self._read_source(source, final, share=False)
         workers = slices.start(parts[1:], now)
         tail.end = parts[0].end
-        count = self._read_source(source, final=False)
+        count = self._read_source(source, final=False, share=False)
         tail.end = None
         for part, worker in zip(parts[1:], workers, strict=True):
-            if source.format != V1:
+            if source.format != V1 or self._stopping:
                 worker.cancel()
                 continue
             folded = worker.result()
@@ -147,7 +161,7 @@ class Reader:
             tail.offset = part.end
             self.lines_read += folded.lines
             count += folded.lines
-        return count + self._read_source(source, final)
+        return count + self._read_source(source, final, share=False)
 
     def _read_retired(self, source: Source, final: bool) -> int:
         """The file that was at this path goes on being read, as it was, under
@@ -220,7 +234,7 @@ class Reader:
         being written, so a torn one is noted rather than called bad."""
         data = strip_line(line.data, line.offset == 0)
         if isinstance(decode(data), Invalid):
-            source.tail.notices.append(f"line {line.lineno} unfinished; not read")
+            source.tail.hold_back(line)
             return
         self._take(source, Line(*line), now)
 
@@ -348,8 +362,9 @@ class Reader:
             return None
         for key, source in self.sources.items():
             tail = source.tail
-            if tail.ident == ident and (tail.detached or _ident(tail.path) != ident):
-                return key, source
+            if tail.is_open and tail.ident == ident:
+                if tail.detached or _ident(tail.path) != ident:
+                    return key, source
         return None
 
     # Details on demand ----------------------------------------------------
@@ -372,44 +387,15 @@ class Reader:
         *,
         poll: bool = False,
         interval: float = 0.25,
-        on_batch: Any = None,
+        on_batch: Callable[[int], None] | None = None,
     ) -> None:
         """Read until `stop` is set: on file-system events, or every `interval`
-        seconds in polling mode. `on_batch(count)` is called after each read."""
-        self._report(on_batch, self.poll())
-        dirs = self.follower.watch_dirs()
-        if poll or not dirs:
-            while not stop.wait(interval):
-                self._report(on_batch, self.poll())
-            return
-        self._watch(stop, dirs, interval, on_batch)
+        seconds in polling mode. `on_batch(count)` is called after each read.
+        Blocks: meant for a thread of its own."""
+        from oodatui.watch import follow
 
-    def _watch(
-        self, stop: threading.Event, dirs: list[str], interval: float, on_batch: Any
-    ) -> None:
-        from watchfiles import watch
-
-        changes = watch(
-            *dirs,
-            stop_event=stop,
-            debounce=40,
-            step=10,
-            rust_timeout=1000,
-            yield_on_timeout=True,
-            raise_interrupt=False,
-        )
-        for changed in changes:
-            paths = {p for _, p in changed} if changed else None
-            if paths is not None and not paths.issubset(self.sources):
-                paths = None
-            self._report(on_batch, self.poll(paths=paths))
-            if stop.is_set():
-                break
-
-    @staticmethod
-    def _report(on_batch: Any, count: int) -> None:
-        if on_batch is not None:
-            on_batch(count)
+        self.stop = stop
+        follow(self, stop, poll=poll, interval=interval, on_batch=on_batch)
 
     def close(self) -> None:
         self.follower.close()

@@ -46,7 +46,7 @@ class Folded:
 def worth_it(source) -> bool:  # type: ignore[no-untyped-def]
     """A first read, from the start, of a file big enough to share out."""
     tail = source.tail
-    if source.format not in (None, "oodatui") or tail.offset or tail.end:
+    if source.format not in (None, "oodatui") or tail.offset or tail.end is not None:
         return False
     if tail.detached or workers() == 0:
         return False

@@ -1,4 +1,4 @@
-"""Reading and following run logs like `tail -F` (sections 2 and 5).
+"""Reading and following run logs like `tail -F`.
 
 Every test works on real files in `tmp_path`. Nothing here is timed: a live
 test waits for a condition with a generous deadline and says what it was
@@ -7,13 +7,14 @@ waiting for when it gives up.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import socket
 import threading
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,16 @@ class Recorder(RunState):
         super().apply(event, where, now)
 
 
+class GuardedReader(Reader):
+    """A `Reader` whose reads fail the test, instead of hanging it, when they
+    block or loop."""
+
+    def poll(self, final: bool = False, paths: Iterable[str] | None = None) -> int:
+        return returns_promptly(lambda: super(GuardedReader, self).poll(final, paths))
+
+
 def reader_of(*paths: Path) -> Reader:
-    return Reader(paths, state=Recorder())
+    return GuardedReader(paths, state=Recorder())
 
 
 def read_all(*paths: Path) -> Reader:
@@ -108,14 +117,34 @@ def wait_until(
         time.sleep(0.02)
 
 
+class Stuck(Exception):
+    """Raised inside a call that overran its deadline, to end it."""
+
+
 def returns_promptly(call: Callable[[], Any]) -> Any:
-    """Run `call` in a thread and fail, instead of hanging, if it blocks."""
-    result: list[Any] = []
-    thread = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    """Run `call` in a thread; if it blocks or loops past the deadline, stop
+    it and fail instead of hanging the whole run."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(DEADLINE)
-    assert not thread.is_alive(), "the call blocked"
-    return result[0] if result else None
+    if thread.is_alive():
+        assert thread.ident is not None
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(thread.ident), ctypes.py_object(Stuck)
+        )
+        thread.join(DEADLINE)
+        pytest.fail(f"a read did not return within {DEADLINE:.0f} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 # Lines: appends, partial lines, line breaks -----------------------------------
@@ -475,7 +504,12 @@ def test_a_bad_line_after_truncation_has_its_new_line_number(tmp_path: Path) -> 
     assert [(n, off) for n, off, _ in bad(reader)] == [(2, len(msg("new0")))]
 
 
-def test_rotation_drains_the_old_file_then_reads_the_new_one(tmp_path: Path) -> None:
+def test_rotation_drains_the_old_file_then_reads_the_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old file's complete lines come first; its unended last line may be
+    held while a late writer could still finish it, but is read in the end."""
+    monkeypatch.setattr(follow, "DETACHED_QUIET", 0.0)
     path = tmp_path / "run.jsonl"
     path.write_bytes(msgs("old", 3))
     reader = reader_of(path)
@@ -485,11 +519,16 @@ def test_rotation_drains_the_old_file_then_reads_the_new_one(tmp_path: Path) -> 
     path.write_bytes(msgs("new", 2))
     reader.poll()
     append(path, msg("new2"))
-    reader.poll()
+    for _ in range(3):
+        reader.poll()
+        time.sleep(0.002)
 
-    tail = reader.sources[str(path)].tail
+    got, tail = seen(reader), reader.sources[str(path)].tail
     olds, news = [f"old{n}" for n in range(5)], [f"new{n}" for n in range(3)]
-    assert seen(reader) == olds + news
+    assert Counter(got) == Counter(olds + news)
+    assert [text for text in got if text.startswith("old")] == olds
+    assert [text for text in got if text.startswith("new")] == news
+    assert got.index("old3") < got.index("new0")
     assert (tail.rotations, tail.truncations) == (1, 0)
     assert any("replaced" in notice for notice in tail.notices)
     assert reader.state.bad_lines == 0
@@ -587,6 +626,99 @@ def test_a_file_renamed_inside_a_followed_folder_is_not_read_twice(
     reader.poll()
 
     assert Counter(seen(reader)) == Counter(["old0", "old1", "old2", "new0", "new1"])
+
+
+def test_a_line_straddling_a_rotation_is_read_whole(tmp_path: Path) -> None:
+    """A writer that writes a line in two pieces, the rename between them."""
+    path = tmp_path / "run.jsonl"
+    path.write_bytes(msg("old0"))
+    reader = reader_of(path)
+    reader.poll()
+    late, line = os.open(path, os.O_WRONLY | os.O_APPEND), msg("old1")
+    try:
+        os.write(late, line[:15])
+        path.rename(tmp_path / "run.jsonl.1")
+        path.write_bytes(msg("new0"))
+        reader.poll()
+        os.write(late, line[15:])
+    finally:
+        os.close(late)
+    reader.poll()
+    assert sorted(seen(reader)) == ["new0", "old0", "old1"]
+    assert reader.state.bad_lines == 0
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_rotating_often_leaks_no_descriptor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(follow, "DETACHED_QUIET", 0.0)
+    path = tmp_path / "run.jsonl"
+    path.write_bytes(msg("first"))
+    reader = reader_of(path)
+    reader.poll()
+    before = len(os.listdir("/proc/self/fd"))
+    for n in range(50):
+        path.rename(tmp_path / f"run.jsonl.{n}")
+        path.write_bytes(msg(f"m{n}"))
+        reader.poll()
+        time.sleep(0.002)
+        reader.poll()
+    assert len(os.listdir("/proc/self/fd")) - before <= 2
+    assert seen(reader) == ["first", *(f"m{n}" for n in range(50))]
+
+
+def test_a_deleted_file_stays_gone_when_its_inode_is_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(follow, "DETACHED_QUIET", 0.0)
+    old, new = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    old.write_bytes(msgs("a", 10))
+    reader = reader_of(tmp_path)
+    reader.poll()
+    inode = old.stat().st_ino
+    old.unlink()
+    for _ in range(3):
+        reader.poll()
+        time.sleep(0.002)
+    new.write_bytes(msgs("b", 30))
+    if new.stat().st_ino != inode:
+        pytest.skip("the file system gave the new file another inode")
+    reader.poll()
+
+    assert seen(reader) == [
+        *(f"a{n}" for n in range(10)),
+        *(f"b{n}" for n in range(30)),
+    ]
+    assert reader.sources[str(old)].tail.status == "gone"
+    assert not any("deleted" in n for n in reader.sources[str(new)].tail.notices)
+
+
+def test_a_followed_file_replaced_by_a_fifo_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    path.write_bytes(msgs("m", 3))
+    reader = reader_of(path)
+    reader.poll()
+    path.unlink()
+    os.mkfifo(path)
+    reader.poll()
+    assert reader.sources[str(path)].tail.status == "refused"
+    assert reader.state.events == 3
+
+
+def test_a_big_file_without_a_newline_does_not_crash_the_reader(
+    tmp_path: Path,
+) -> None:
+    """Bigger than the size from which a first read is shared among workers."""
+    path = tmp_path / "big.jsonl"
+    with open(path, "wb") as file:
+        for _ in range(33):
+            file.write(b"x" * (1 << 20))
+    live = reader_of(path)
+    live.poll()
+    once = read_all(path)
+    assert (once.state.events, once.state.bad_lines) == (0, 1)
+    assert "too long" in bad(once)[0][2]
 
 
 # Files that appear; the first lines of a file ---------------------------------
