@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from oodatui.format import (
+    MAX_COUNT,
     Event,
     opt_bool,
     opt_confidence,
+    opt_count,
     opt_int,
     opt_str,
     opt_tests,
@@ -234,7 +236,7 @@ class RunState:
         agent.events += 1
         agent.source = where.path
         tokens = event.get("tokens")
-        if type(tokens) is int:
+        if type(tokens) is int and 0 <= tokens <= MAX_COUNT:
             agent.tokens += tokens
         return agent
 
@@ -268,7 +270,7 @@ class RunState:
             ts,
             ok,
             tests,
-            opt_int(event, "tokens"),
+            opt_count(event, "tokens"),
             _clip(opt_str(event, "commit")),
             _clip(opt_str(event, "note")),
             _clip(opt_str(event, "id")),
@@ -310,16 +312,20 @@ class RunState:
             self.candidates[cid] = cand
             self._tally(cand)
         cand.run, cand.agent, cand.ts, cand.where = run, event["agent"], ts, where
-        if "summary" in event:
-            cand.summary = _clip(opt_str(event, "summary"))
-        if "confidence" in event:
-            cand.confidence = opt_confidence(event)
-        if "tokens_delta" in event:
-            cand.tokens_delta = opt_int(event, "tokens_delta")
-        if "tests" in event:
-            cand.tests = opt_tests(event)
-        if "commit" in event:
-            cand.commit = _clip(opt_str(event, "commit"))
+        # A field of the wrong type is absent, and an absent field keeps its value.
+        summary, confidence = opt_str(event, "summary"), opt_confidence(event)
+        spent, tests = opt_int(event, "tokens_delta"), opt_tests(event)
+        commit = opt_str(event, "commit")
+        if summary is not None:
+            cand.summary = _clip(summary)
+        if confidence is not None:
+            cand.confidence = confidence
+        if spent is not None:
+            cand.tokens_delta = spent
+        if tests is not None:
+            cand.tests = tests
+        if commit is not None:
+            cand.commit = _clip(commit)
 
     def vote(self, event: Event, ts: float, where: Where) -> None:
         """The ballot half of a vote line (the line itself is counted by `apply`)."""

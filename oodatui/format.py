@@ -24,6 +24,8 @@ __all__ = [
     "check_event",
     "opt_str",
     "opt_int",
+    "opt_count",
+    "MAX_COUNT",
     "opt_num",
     "opt_bool",
     "opt_confidence",
@@ -34,6 +36,9 @@ __all__ = [
 PHASES = ("observe", "orient", "decide", "act")
 VERDICTS = ("approve", "veto", "clear")
 KNOWN_TYPES = ("phase", "checkpoint", "candidate", "vote", "message", "start", "end")
+
+MAX_COUNT = 2**53
+"""The largest integer taken from a log; sums of such stay exact and encodable."""
 
 Event = dict[str, Any]
 """A good line: the decoded JSON object, checked by `check_event`."""
@@ -141,9 +146,16 @@ def opt_str(event: Event, key: str) -> str | None:
 
 
 def opt_int(event: Event, key: str) -> int | None:
-    """An integer field; booleans and floats are not integers here."""
+    """An integer field; booleans, floats and integers no double holds exactly
+    (beyond ±2**53) are not integers here."""
     value = event.get(key)
-    return value if type(value) is int else None
+    return value if type(value) is int and -MAX_COUNT <= value <= MAX_COUNT else None
+
+
+def opt_count(event: Event, key: str) -> int | None:
+    """A count such as `tokens`: an integer that is not negative."""
+    value = opt_int(event, key)
+    return value if value is not None and value >= 0 else None
 
 
 def opt_num(event: Event, key: str) -> float | None:

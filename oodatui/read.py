@@ -98,7 +98,15 @@ class Reader:
         count = 0
         for source in list(chosen):
             count += self._read_source(source, final)
+        if paths is None:
+            self._forget_closed()
         return count
+
+    def _forget_closed(self) -> None:
+        """Drop files that left their path and have since been read to the end."""
+        done = [k for k, s in self.sources.items() if s.tail.status == "closed"]
+        for key in done:
+            del self.sources[key]
 
     def _read_source(self, source: Source, final: bool, share: bool = True) -> int:
         """Read one file to its end in bounded batches, folding each under the

@@ -93,6 +93,8 @@ def test_tokens_sum_over_every_agent_line() -> None:
         {"type": "checkpoint", "agent": "a", "tokens": 20},
         candidate("c1", tokens=3),
         {"type": "message", "agent": "a", "tokens": "many"},
+        {"type": "message", "agent": "a", "tokens": -5},
+        {"type": "message", "agent": "a", "tokens": 2**64 - 1},
     )
     assert state.agents[("", "a")].tokens == 123
 
@@ -112,9 +114,9 @@ def test_a_candidate_seen_again_is_updated_in_place() -> None:
     assert cand.where.lineno == 4
 
 
-def test_an_update_with_a_wrong_typed_field_clears_it() -> None:
+def test_an_update_with_a_wrong_typed_field_keeps_the_old_value() -> None:
     state = fold(candidate("c1", confidence=0.5), candidate("c1", confidence="high"))
-    assert state.candidates["c1"].confidence is None
+    assert state.candidates["c1"].confidence == 0.5
 
 
 def test_only_the_latest_verdict_of_each_voter_counts() -> None:
