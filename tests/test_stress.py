@@ -301,5 +301,8 @@ def test_rotation_mid_run_loses_no_line_and_reads_none_twice(
         got = state.order[f"w{n}"]
         missing = sorted(set(range(lines)) - set(got))
         assert not missing, f"w{n}: {len(missing)} lines lost, first {missing[:5]}"
-        assert got == list(range(lines)), f"w{n}: lines read twice or out of order"
+        # A line written late into the renamed file may be read after the
+        # writer's next line, which went into the new file: two files, two
+        # orders. Within the whole, each line must be there exactly once.
+        assert sorted(got) == list(range(lines)), f"w{n}: lines read twice"
     assert (state.events, state.bad_lines) == (writers * lines, 0)
