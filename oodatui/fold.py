@@ -162,7 +162,9 @@ class Candidate:
     approvals: int = 0
     vetoes: int = 0
     where: Where = Where("", 0, 0)
-    """The candidate's latest line; its full answer is read from there."""
+    """The candidate's latest line, to read its details again from."""
+    answer_at: Where | None = None
+    """The latest of its lines that carried an answer, which may be older."""
 
     @property
     def pass_rate(self) -> float | None:
@@ -326,6 +328,8 @@ class RunState:
             cand.tests = tests
         if commit is not None:
             cand.commit = _clip(commit)
+        if type(event.get("answer")) is str:
+            cand.answer_at = where
 
     def vote(self, event: Event, ts: float, where: Where) -> None:
         """The ballot half of a vote line (the line itself is counted by `apply`)."""

@@ -378,14 +378,20 @@ class Reader:
     # Details on demand ----------------------------------------------------
 
     def detail(self, candidate_id: str) -> dict[str, Any] | None:
-        """The latest full line of a candidate, read again from its file."""
+        """The latest full line of a candidate, read again from its file, with
+        the answer of the latest line that had one."""
         cand = self.state.candidates.get(candidate_id)
         if cand is None:
             return None
         source = self.sources.get(cand.where.path)
         if source is not None and source.foreign:
             return {"answer": self.answers.get(candidate_id)}
-        return read_line_at(cand.where)
+        line = read_line_at(cand.where)
+        answer_at = cand.answer_at
+        if line is not None and answer_at is not None and answer_at != cand.where:
+            older = read_line_at(answer_at) or {}
+            line["answer"] = older.get("answer")
+        return line
 
     # Following ------------------------------------------------------------
 

@@ -199,3 +199,16 @@ def test_missing_ts_falls_back_to_the_read_time() -> None:
     state = RunState()
     state.apply(phase("act"), HERE, now=42.0)
     assert state.agents[("", "a")].phase_since == 42.0
+
+
+def test_the_answer_is_found_on_an_older_line(tmp_path) -> None:
+    from oodatui.read import read_once
+
+    log = tmp_path / "r.jsonl"
+    log.write_text(
+        '{"type":"candidate","agent":"a","id":"c","answer":"the fix","summary":"s"}\n'
+        '{"type":"candidate","agent":"a","id":"c","confidence":0.5}\n'
+    )
+    detail = read_once([log]).detail("c")
+    assert detail is not None
+    assert (detail["answer"], detail["confidence"]) == ("the fix", 0.5)

@@ -15,6 +15,7 @@ import inspect
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -84,16 +85,24 @@ def _probe(kind: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str]) -> None:
+    """Run one probe and print its result, then leave at once.
+
+    The loop is not closed and threads are not joined: a probed app that
+    left a thread running must not keep its figures from being reported.
+    """
     kind, args = argv[0], orjson.loads(argv[1])
     probe = _probe(kind)
     result = probe(**args)
     if inspect.iscoroutine(result):
-        result = asyncio.run(result)
+        result = asyncio.new_event_loop().run_until_complete(result)
+    if isinstance(result, dict):
+        result["threads_left"] = threading.active_count() - 1
     sys.stdout.flush()
     sys.stdout.buffer.write(b"\n" + orjson.dumps(result) + b"\n")
-    return 0
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    main(sys.argv[1:])

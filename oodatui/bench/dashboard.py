@@ -114,10 +114,12 @@ def _open(bench: Bench, again: int, full: bool) -> dict[str, Any]:
 
 
 def dashboard(bench: Bench) -> list[Figure]:
-    openings = [_open(bench, n, full=False) for n in range(3 if bench.quick else 5)]
+    repeats = 1 if bench.quick else 5
+    openings = [_open(bench, n, full=False) for n in range(repeats)]
     whole = _open(bench, 0, full=True)
     bares = [
-        bench.measured("bare_app", again=n, spawned=time.monotonic()) for n in range(3)
+        bench.measured("bare_app", again=n, spawned=time.monotonic())
+        for n in range(repeats)
     ]
     raw = raw_limit(bench)["seconds"]
     return [_first_frame(openings, bares), _full_state(bench, whole, raw)]

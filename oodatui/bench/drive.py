@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from textual import events
 
 from oodatui.bench.child import child_env
-from oodatui.bench.screen import FrameWatch
 from oodatui.bench.writer import HISTORY_IDS, seed_history
 
 __all__ = [
@@ -66,6 +64,8 @@ def open_dashboard(paths: list[str], **options: Any) -> Any:
 async def press(app: Any, key: str) -> float:
     """Press `key` as a terminal would; return when it was handed over."""
 
+    from textual import events
+
     def send() -> float:
         at = time.monotonic()
         app._driver.process_message(events.Key(key, key))
@@ -82,8 +82,9 @@ def make_swarm_folder(folder: str | os.PathLike[str], lines: int = 3200) -> Path
     return path
 
 
-async def wait_for_history(watch: FrameWatch, timeout: float = 30.0) -> None:
-    """Wait until the seeded past is on screen, then let the app settle."""
+async def wait_for_history(watch: Any, timeout: float = 30.0) -> None:
+    """Wait until the seeded past is on screen (`watch` is the app's
+    `FrameWatch`), then let the app settle."""
     seen = await watch.wait(watch.expect(HISTORY_TOP), timeout)
     if seen == float("inf"):
         raise RuntimeError("the dashboard never showed the seeded candidates")

@@ -38,7 +38,6 @@ from oodatui.bench.drive import (
     wait_for_history,
 )
 from oodatui.bench.report import Figure, app_trouble
-from oodatui.bench.screen import FrameWatch
 from oodatui.bench.stats import median, percentile, unnull
 
 __all__ = ["probe_live", "probe_bare_watch", "live"]
@@ -68,6 +67,8 @@ def _latencies(markers: list[list[Any]], seen: dict[str, float]) -> list[float |
 async def probe_live(
     folder: str, poll: bool, seconds: float, grace: float
 ) -> dict[str, Any]:
+    from oodatui.bench.screen import FrameWatch
+
     app = open_dashboard([folder], poll=poll)
     watch = FrameWatch(app, pattern=MARK)
     errors: list[str] = []
