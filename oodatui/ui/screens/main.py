@@ -98,9 +98,9 @@ class MainScreen(Screen[None]):
             title += f" · filter {one_line(agents.filter, 30)!r}"
         self.query_one("#agents-pane").border_title = Text(title)
         cands = self.candidates
-        cands.border_title = Text(
-            f"Candidates · top {top} of {view.candidate_count:,} by {view.policy}"
-        )
+        count = view.candidate_count
+        shown = f"top {top} of {count:,}" if count > top else f"{count:,}"
+        cands.border_title = Text(f"Candidates · {shown} by {view.policy}")
         cands.border_subtitle = "p: next policy"
         detail = view.detail
         name = "Agent" if detail is None else f"Agent {one_line(detail.row.agent, 40)}"
