@@ -68,7 +68,7 @@ def print_summary(data: dict[str, Any], policy: str, console: Console) -> None:
 
 def _agents_table(agents: list[dict[str, Any]]) -> Table:
     table = Table(title="Agents", title_justify="left")
-    for name in ("run", "agent", "phase", "loops", "checkpoints", "ok", "chain"):
+    for name in ("run", "agent", "phase", "loops", "checks", "ok", "chain"):
         table.add_column(name, justify="right" if name in _NUMBERS else "left")
     table.add_column("tokens", justify="right")
     for a in agents:
@@ -108,7 +108,7 @@ def _candidates_table(candidates: list[dict[str, Any]], policy: str) -> Table:
     return table
 
 
-_NUMBERS = {"loops", "checkpoints", "ok", "chain", "#", "conf", "tokens", "+", "-"}
+_NUMBERS = {"loops", "checks", "ok", "chain", "#", "conf", "tokens", "+", "-"}
 
 
 def _num(value: float | int | None, fmt: str) -> str:
