@@ -34,7 +34,7 @@ def summary_command(argv: list[str]) -> int:
     try:
         reader = read_once(args.paths, format=args.format)
     except NotFollowable as exc:
-        print(f"oodatui summary: {exc}", file=sys.stderr)
+        print(clean(f"oodatui summary: {exc}"), file=sys.stderr)
         return 2
     data = summary(reader.state, args.policy, args.top)
     _warn_about_sources(reader)
@@ -54,9 +54,9 @@ def _warn_about_sources(reader: Reader) -> None:
     for path, source in reader.sources.items():
         tail = source.tail
         if tail.status == "waiting":
-            print(f"oodatui summary: {path}: no such file", file=sys.stderr)
+            print(clean(f"oodatui summary: {path}: no such file"), file=sys.stderr)
         for notice in tail.notices:
-            print(f"oodatui summary: {path}: {notice}", file=sys.stderr)
+            print(clean(f"oodatui summary: {path}: {notice}"), file=sys.stderr)
 
 
 def vote_command(argv: list[str]) -> int:
@@ -69,6 +69,11 @@ def vote_command(argv: list[str]) -> int:
     parser.add_argument("log", metavar="LOG")
     parser.add_argument("--reason", help="why, in a sentence")
     parser.add_argument("--voter", help="default: $OODATUI_VOTER, else login name")
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="create LOG if it does not exist (a new votes file)",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -78,9 +83,10 @@ def vote_command(argv: list[str]) -> int:
             args.verdict,
             voter=args.voter,
             reason=args.reason,
+            create=args.create,
         )
     except (WriteError, ValueError) as exc:
-        print(f"oodatui vote: vote not cast: {exc}", file=sys.stderr)
+        print(clean(f"oodatui vote: vote not cast: {exc}"), file=sys.stderr)
         return 1
     line = f"{vote['verdict']} {vote['candidate']} by {vote['voter']} -> {args.log}"
     print(clean(line))

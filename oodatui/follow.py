@@ -199,6 +199,25 @@ class FileTail:
 
     # Steps ----------------------------------------------------------------
 
+    def open(self) -> None:
+        """Open the file now if it is there, without reading it yet."""
+        if self._fd is None and not self.detached and self.status != "refused":
+            try:
+                mode = os.stat(self.path).st_mode
+            except OSError:
+                return
+            if stat.S_ISREG(mode):
+                self._open()
+
+    def size_now(self) -> int:
+        """The size of the file being read (or at the path, before it is open)."""
+        try:
+            if self._fd is not None:
+                return os.fstat(self._fd).st_size
+            return os.stat(self.path).st_size
+        except OSError:
+            return 0
+
     def _open(self) -> bool:
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)

@@ -34,6 +34,9 @@ unrecognised: enough that a few torn lines at the start do not hide a log."""
 BATCH_BYTES = 1 << 20
 """Bytes folded per hold of the lock."""
 
+TURN_BYTES = 8 << 20
+"""Bytes one file may read before the others get their turn."""
+
 ANSWERS_KEPT = 4096
 """Answers of foreign-format candidates kept in memory (their lines cannot be
 re-read on their own, since an adapter needs the lines before them)."""
@@ -96,11 +99,19 @@ class Reader:
         else:
             chosen = [self.sources[p] for p in paths if p in self.sources]
         count = 0
-        for source in list(chosen):
-            count += self._read_source(source, final)
+        turns = [(source, source.tail.size_now()) for source in chosen]
+        while turns:
+            count += sum(self._read_source(s, final, TURN_BYTES) for s, _ in turns)
+            turns = [(s, size) for s, size in turns if self._owes(s, size)]
         if paths is None:
             self._forget_closed()
         return count
+
+    def _owes(self, source: Source, size: int) -> bool:
+        """Whether a file still has bytes that were there when the poll began.
+        Files take turns, so one that grows fast cannot starve the others."""
+        tail = source.tail
+        return tail.behind and tail.offset < size and not self._stopping
 
     def _forget_closed(self) -> None:
         """Drop files that left their path and have since been read to the end."""
@@ -108,13 +119,21 @@ class Reader:
         for key in done:
             del self.sources[key]
 
-    def _read_source(self, source: Source, final: bool, share: bool = True) -> int:
-        """Read one file to its end in bounded batches, folding each under the
-        lock, so a view waiting for the lock never waits long."""
+    def _read_source(
+        self,
+        source: Source,
+        final: bool,
+        budget: int | None = None,
+        share: bool = True,
+    ) -> int:
+        """Read one file to its end, or about `budget` bytes of it, in batches
+        folded each under the lock, so a view waiting for it never waits long."""
         if share and self._parallel and slices.worth_it(source):
             return self._read_in_slices(source, final)
-        count = 0
+        count, start = 0, source.tail.offset
         while True:
+            if budget is not None and source.tail.offset - start >= budget:
+                return count
             entries = source.tail.read_runs(final, BATCH_BYTES)
             if source.tail.retired:
                 count += self._read_retired(source, final)
@@ -309,8 +328,12 @@ class Reader:
         return True
 
     def _settle(self, source: Source, now: float) -> None:
-        """At the end of a one-shot read, held lines are read as format v1."""
+        """At the end of a one-shot read, held lines are read as format v1,
+        unless none of them is even JSON: then the file is not a log at all."""
         if source.format is None and source.held:
+            if any(_is_binary(line) for line in source.held):
+                self._unrecognised(source)
+                return
             self._decide(source, V1)
             self._replay_held(source, now)
 
@@ -342,16 +365,24 @@ class Reader:
 
     def _sync_sources(self) -> None:
         self.follower.discover()
-        for path, tail in list(self.follower.tails.items()):
-            if path not in self.sources:
-                self._add_source(path, tail)
+        new = [(p, t) for p, t in self.follower.tails.items() if p not in self.sources]
+        if not new:
+            return
+        by_ident = {
+            s.tail.ident: (key, s) for key, s in self.sources.items() if s.tail.is_open
+        }
+        for path, tail in new:
+            self._add_source(path, tail, by_ident)
 
-    def _add_source(self, path: str, tail: FileTail) -> None:
+    def _add_source(
+        self, path: str, tail: FileTail, by_ident: dict[object, tuple[str, Source]]
+    ) -> None:
         """A new path is a new file, or one already being read under another
         name (renamed within a followed folder): that one goes on from where
         it was instead of being read twice."""
-        found = self._same_file(path)
-        if found is None:
+        ident = _ident(path)
+        found = by_ident.get(ident) if ident is not None else None
+        if found is None or not _moved(found[1].tail, ident):
             self.sources[path] = Source(tail)
             return
         key, source = found
@@ -363,17 +394,6 @@ class Reader:
         if not was_detached:
             fresh = self.follower.tails[key] = FileTail(key)
             self.sources[key] = Source(fresh)
-
-    def _same_file(self, path: str) -> tuple[str, Source] | None:
-        ident = _ident(path)
-        if ident is None:
-            return None
-        for key, source in self.sources.items():
-            tail = source.tail
-            if tail.is_open and tail.ident == ident:
-                if tail.detached or _ident(tail.path) != ident:
-                    return key, source
-        return None
 
     # Details on demand ----------------------------------------------------
 
@@ -423,6 +443,24 @@ def read_once(
     reader.poll(final=True)
     reader.close()
     return reader
+
+
+def _moved(tail: FileTail, ident: tuple[int, int]) -> bool:
+    """Whether `tail`'s file, found again under another name, left its own."""
+    return tail.detached or _ident(tail.path) != ident
+
+
+def _is_binary(line: Line) -> bool:
+    """Bytes no text log holds: a NUL past the start (torn writes leave NUL runs
+    at a line's start), or what is not UTF-8."""
+    data = line.data.lstrip(b"\x00")
+    if b"\x00" in data:
+        return True
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _ident(path: str) -> tuple[int, int] | None:

@@ -46,16 +46,21 @@ def encode(event: dict[str, Any]) -> bytes:
         raise ValueError(f"not a valid event: {exc}") from exc
 
 
-def append_event(path: str | os.PathLike[str], event: dict[str, Any]) -> None:
-    """Append one event to `path` atomically and durably, creating the file."""
-    append_line(path, encode(event))
+def append_event(
+    path: str | os.PathLike[str], event: dict[str, Any], *, create: bool = True
+) -> None:
+    """Append one event to `path` atomically and durably; `create` the file if
+    it is not there, or else fail."""
+    append_line(path, encode(event), create=create)
 
 
-def append_line(path: str | os.PathLike[str], line: bytes) -> None:
+def append_line(
+    path: str | os.PathLike[str], line: bytes, *, create: bool = True
+) -> None:
     """Append an encoded line; raise `WriteError` when it is not on disk."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK
+    flags = os.O_APPEND | os.O_CLOEXEC | os.O_NONBLOCK | (os.O_CREAT if create else 0)
     try:
-        fd = os.open(path, flags, 0o644)
+        fd = _open(path, flags)
     except OSError as exc:
         raise WriteError(path, _why(exc)) from exc
     try:
@@ -63,12 +68,24 @@ def append_line(path: str | os.PathLike[str], line: bytes) -> None:
             raise WriteError(path, "not a regular file")
         fcntl.flock(fd, fcntl.LOCK_EX)
         _write_whole(fd, path, line)
+        _check_still_there(fd, path)
     finally:
         os.close(fd)
 
 
+def _open(path: str | os.PathLike[str], flags: int) -> int:
+    """Read and write if allowed (to look at the last byte), else write only."""
+    try:
+        return os.open(path, flags | os.O_RDWR, 0o644)
+    except PermissionError:
+        return os.open(path, flags | os.O_WRONLY, 0o644)
+
+
 def _write_whole(fd: int, path: str | os.PathLike[str], line: bytes) -> None:
     size = os.fstat(fd).st_size
+    if size and _last_byte(fd, size) not in (b"\n", None):
+        # A writer died mid-line: end its stub first, or this line joins it.
+        line = b"\n" + line
     try:
         written = os.write(fd, line)
     except OSError as exc:
@@ -82,7 +99,22 @@ def _write_whole(fd: int, path: str | os.PathLike[str], line: bytes) -> None:
     except OSError as exc:
         # The kernel reports a failed flush once and may drop the data, so
         # the line is not known to be on disk: never retry and claim success.
+        _undo(fd, size)
         raise WriteError(path, f"not flushed to disk: {_why(exc)}") from exc
+
+
+def _last_byte(fd: int, size: int) -> bytes | None:
+    try:
+        return os.pread(fd, 1, size - 1)
+    except OSError:
+        return None
+
+
+def _check_still_there(fd: int, path: str | os.PathLike[str]) -> None:
+    """A line written to a file deleted meanwhile reaches no reader. (A file
+    renamed meanwhile is fine: readers go on reading it under its new name.)"""
+    if os.fstat(fd).st_nlink == 0:
+        raise WriteError(path, "the file was deleted while writing")
 
 
 def _undo(fd: int, size: int) -> None:
@@ -119,8 +151,13 @@ def cast_vote(
     policy: str | None = None,
     rank: int | None = None,
     run: str | None = None,
+    create: bool = True,
 ) -> dict[str, Any]:
-    """Append one vote line and return it; raises `WriteError` if not cast."""
+    """Append one vote line and return it; raises `WriteError` if not cast.
+
+    With `create` false the file must already exist: a vote meant for a run
+    log is not cast into a new file when that log has gone.
+    """
     if verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}")
     vote: dict[str, Any] = {
@@ -134,5 +171,5 @@ def cast_vote(
     }
     extras = {"reason": reason, "policy": policy, "rank": rank, "run": run}
     vote.update({key: value for key, value in extras.items() if value is not None})
-    append_event(Path(path), vote)
+    append_event(Path(path), vote, create=create)
     return vote

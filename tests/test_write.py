@@ -138,6 +138,7 @@ def test_runlog_reads_verdicts_back_incrementally(tmp_path: Path) -> None:
 
 def test_vote_command(tmp_path: Path) -> None:
     log = tmp_path / "run.jsonl"
+    log.write_bytes(b"")
     done = _oodatui("vote", "c1", "veto", str(log), "--reason", "flaky", "--voter", "z")
     assert done.returncode == 0, done.stderr
     (vote,) = lines(log)
@@ -151,6 +152,15 @@ def test_vote_command_reports_a_vote_not_cast(tmp_path: Path) -> None:
     assert done.stderr.count("\n") == 1
     assert "vote not cast" in done.stderr and "No such file" in done.stderr
     assert not (tmp_path / "no").exists()
+
+
+def test_vote_command_needs_the_log_to_exist_unless_told(tmp_path: Path) -> None:
+    log = tmp_path / "gone.jsonl"
+    done = _oodatui("vote", "c1", "approve", str(log))
+    assert done.returncode == 1 and "No such file" in done.stderr
+    assert not log.exists()
+    assert _oodatui("vote", "c1", "approve", str(log), "--create").returncode == 0
+    assert len(lines(log)) == 1
 
 
 def _oodatui(*args: str) -> subprocess.CompletedProcess[str]:

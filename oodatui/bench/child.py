@@ -89,7 +89,9 @@ def main(argv: list[str]) -> None:
     """Run one probe and print its result, then leave at once.
 
     The loop is not closed and threads are not joined: a probed app that
-    left a thread running must not keep its figures from being reported.
+    left a thread running must not keep its figures from being reported. The
+    result goes straight to file descriptor 1, since an app that failed to
+    close may still hold `sys.stdout`.
     """
     kind, args = argv[0], orjson.loads(argv[1])
     probe = _probe(kind)
@@ -98,9 +100,9 @@ def main(argv: list[str]) -> None:
         result = asyncio.new_event_loop().run_until_complete(result)
     if isinstance(result, dict):
         result["threads_left"] = threading.active_count() - 1
-    sys.stdout.flush()
-    sys.stdout.buffer.write(b"\n" + orjson.dumps(result) + b"\n")
-    sys.stdout.flush()
+    data = b"\n" + orjson.dumps(result) + b"\n"
+    while data:
+        data = data[os.write(1, data) :]
     os._exit(0)
 
 

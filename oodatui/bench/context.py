@@ -21,6 +21,8 @@ __all__ = ["Bench"]
 
 @dataclass
 class Bench:
+    """One run's sizes, temporary folder and measured results."""
+
     lines: int
     quick: bool
     folder: Path

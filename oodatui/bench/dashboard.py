@@ -142,7 +142,7 @@ def _first_frame(openings: list[dict[str, Any]], bares: list[dict[str, Any]]) ->
         ratio=value / base,
         target="≤ 0.5 s",
         passed=value <= 0.5,
-        note=note + app_trouble(openings[0]),
+        note=note + app_trouble(*openings, *bares),
         detail={"openings": openings, "bare": bares},
     )
 

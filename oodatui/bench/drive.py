@@ -34,6 +34,9 @@ __all__ = [
 SIZE = (120, 40)
 """The terminal size every dashboard figure is measured at."""
 
+CLOSING = 30.0
+"""Seconds an app may take to close before the probe reports it and moves on."""
+
 HISTORY_TOP = HISTORY_IDS[-1]
 """The newest candidate of a seeded folder, first under `recent` once read."""
 
@@ -48,7 +51,10 @@ async def running(app: Any, errors: list[str], **options: Any) -> AsyncIterator[
         yield pilot
     finally:
         try:
-            await context.__aexit__(None, None, None)
+            async with asyncio.timeout(CLOSING):
+                await context.__aexit__(None, None, None)
+        except TimeoutError:
+            errors.append(f"the app did not close within {CLOSING:.0f} s")
         except Exception as exc:  # noqa: BLE001 - reported with the figures
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
 

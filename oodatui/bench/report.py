@@ -43,10 +43,13 @@ class Figure:
         return data
 
 
-def app_trouble(run: dict[str, Any]) -> str:
+def app_trouble(*runs: dict[str, Any]) -> str:
     """A note on errors the app raised while closing, if it raised any."""
-    errors = run.get("app_errors") or []
-    return f"; the app raised on closing: {errors[0][:120]}" if errors else ""
+    failed = [run["app_errors"][0] for run in runs if run.get("app_errors")]
+    if not failed:
+        return ""
+    times = f" in {len(failed)} of {len(runs)} runs" if len(runs) > 1 else ""
+    return f"; the app raised on closing{times}: {failed[0][:70]}"
 
 
 def skipped(name: str, label: str, unit: str, why: str) -> Figure:

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from oodatui.rank import DEFAULT_POLICY, POLICIES, next_policy
 from oodatui.read import Reader
+from oodatui.safe import one_line
 from oodatui.ui.keys import APP_BINDINGS, help_sections, palette_entries, screen_legend
 from oodatui.ui.messages import (
     AgentHighlighted,
@@ -178,7 +179,9 @@ class OodaApp(App[None]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(
-                f"{event.worker.name} stopped: {type(error).__name__}: {error}",
+                one_line(
+                    f"{event.worker.name} stopped: {type(error).__name__}: {error}", 400
+                ),
                 title="Error",
                 severity="error",
                 timeout=30,
@@ -284,8 +287,10 @@ class OodaApp(App[None]):
             return
         source = self.reader.sources.get(row.path)
         foreign = source.foreign if source is not None else False
+        path = vote_path(row.path, foreign, self.votes_file, self.default_votes)
         request = VoteRequest(
-            path=vote_path(row.path, foreign, self.votes_file, self.default_votes),
+            path=path,
+            create=path != row.path,
             candidate=row.id,
             verdict=verdict,
             voter=self.voter,
@@ -331,8 +336,11 @@ class OodaApp(App[None]):
         self.main.candidates.refresh()
         self.pacer.force()
         self.notify(
-            f"{request.verdict} on {request.candidate} was not written to "
-            f"{request.path}: {event.reason}",
+            one_line(
+                f"{request.verdict} on {request.candidate} was not written to "
+                f"{request.path}: {event.reason}",
+                400,
+            ),
             title="Vote not cast",
             severity="error",
             timeout=10,

@@ -14,3 +14,9 @@ def short_path(path: str) -> str:
     except ValueError:
         return path
     return path if relative.startswith("..") else relative
+
+
+def keep_end(text: str, width: int) -> str:
+    """`text` cut from the left to `width` characters: a path's end (its file
+    name and line number) says more than its start."""
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]

@@ -106,6 +106,9 @@ class VoteRequest:
     verdict: str
     voter: str
     pending: Pending
+    create: bool = True
+    """False for a vote into the candidate's own log: if it has gone, the
+    vote fails rather than start a new file."""
     reason: str | None = None
     policy: str | None = None
     rank: int | None = None
@@ -121,6 +124,7 @@ class VoteRequest:
             policy=self.policy,
             rank=self.rank,
             run=self.run or None,
+            create=self.create,
         )
 
 

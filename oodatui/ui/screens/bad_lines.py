@@ -12,11 +12,14 @@ from textual.widgets import Footer, Static
 
 from oodatui.fold import BadLine
 from oodatui.safe import one_line
-from oodatui.ui.paths import short_path
+from oodatui.ui.paths import keep_end, short_path
 from oodatui.ui.view import FileRow, View
 from oodatui.ui.widgets.rows import Column, RowTable
 
 __all__ = ["BadLinesScreen", "BadLinesTable"]
+
+
+WHERE_WIDTH = 44
 
 
 class BadLinesTable(RowTable[BadLine]):
@@ -28,7 +31,7 @@ class BadLinesTable(RowTable[BadLine]):
 
     def columns(self) -> Sequence[Column]:
         return [
-            Column("where", "file:line", 36, priority=0),
+            Column("where", "file:line", WHERE_WIDTH, priority=0),
             Column("reason", "reason", 0, priority=0, min_width=10),
         ]
 
@@ -38,7 +41,7 @@ class BadLinesTable(RowTable[BadLine]):
     def cells(self, row: BadLine) -> dict[str, Text]:
         where = f"{short_path(row.where.path)}:{row.where.lineno}"
         return {
-            "where": Text(one_line(where, 300)),
+            "where": Text(keep_end(one_line(where, 300), WHERE_WIDTH)),
             "reason": Text(one_line(row.reason, 500)),
         }
 
@@ -78,7 +81,7 @@ def _files(files: Sequence[FileRow]) -> Table:
     table.add_column(Text("what happened"), ratio=1, no_wrap=True)
     for row in files:
         table.add_row(
-            Text(one_line(short_path(row.path), 60)),
+            Text(keep_end(one_line(short_path(row.path), 300), 60)),
             Text(_STATUS.get(row.status, row.status)),
             Text(one_line(row.format or "–", 20)),
             Text(f"{row.good:,}"),
