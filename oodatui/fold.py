@@ -187,6 +187,9 @@ class RunState:
     votes: int = 0
     bad_lines: int = 0
     last_ts: float | None = None
+    last_agent_ts: float | None = None
+    """The newest agent line's time: whether a run is still going (a vote cast
+    today on last month's run does not make it live)."""
     version: int = 0
     """Bumped by every change, so views redraw only when something happened."""
     deferred: list[tuple[Event, float, Where]] | None = None
@@ -234,6 +237,8 @@ class RunState:
             agent = self.agents[key] = AgentState(*key, first_ts=ts)
         if agent.last_ts is None or ts > agent.last_ts:
             agent.last_ts = ts
+            if self.last_agent_ts is None or ts > self.last_agent_ts:
+                self.last_agent_ts = ts
         agent.line_times.append(ts)
         agent.events += 1
         agent.source = where.path

@@ -173,6 +173,9 @@ def join(state: RunState, part: RunState, lines_before: int) -> None:
             state.update_candidate(event, ts, shift(where))
     if part.last_ts is not None and (state.last_ts or 0.0) < part.last_ts:
         state.last_ts = part.last_ts
+    newest = part.last_agent_ts
+    if newest is not None and (state.last_agent_ts or 0.0) < newest:
+        state.last_agent_ts = newest
     state.version += 1
 
 

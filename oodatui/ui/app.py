@@ -231,6 +231,9 @@ class OodaApp(App[None]):
         self.main.show(view, now, self.top, is_live)
         self._show_status(view)
         screen = self.screen
+        if not screen.is_mounted:
+            self.pacer.force()  # pushed, not composed yet: draw on the next tick
+            return
         if isinstance(screen, CandidateScreen):
             pending = self.pending.verdict(screen.candidate)
             screen.show(view.focus, view.ballot, now, pending, view.policy)
@@ -301,6 +304,12 @@ class OodaApp(App[None]):
             run=row.run,
         )
         self.writer.put(request)
+        self.notify(
+            one_line(f"{verdict} {_ranked(row.rank)}{row.id} by {row.agent}", 120),
+            title="Vote",
+            timeout=3,
+            markup=False,
+        )
         self.main.candidates.refresh()
         self.pacer.force()
 
@@ -409,3 +418,7 @@ class OodaApp(App[None]):
             return
         for title, shown, action in palette_entries(self.BINDINGS):
             yield SystemCommand(title, shown, partial(self.run_action, action))
+
+
+def _ranked(rank: int | None) -> str:
+    return "" if rank is None else f"#{rank} "

@@ -168,7 +168,7 @@ def take_view(reader: Reader, request: Request) -> View:
         events=state.events,
         votes=state.votes,
         bad_lines=state.bad_lines,
-        last_ts=state.last_ts,
+        last_ts=state.last_agent_ts,
         files=file_rows(reader),
         counted=frozenset(v for v in request.waiting if v in state.vote_ids),
         bad=tuple(state.bad) if request.bad else (),

@@ -123,12 +123,15 @@ async def test_a_failed_write_is_reported_and_nothing_is_written(
         row = app.main.highlighted
         assert row is not None
         await pilot.press("a")
-        await until(pilot, lambda: bool(app._notifications))
+        errors = lambda: [n for n in app._notifications if n.severity == "error"]  # noqa: E731
+        await until(pilot, lambda: bool(errors()))
         await pilot.pause()
         notes = list(app._notifications)
-        assert [n.severity for n in notes] == ["error"]
-        assert "not written" in notes[0].message
-        assert "No such file or directory" in notes[0].message
+        # What was voted on is said at once; then that it was not cast.
+        assert [n.severity for n in notes] == ["information", "error"]
+        assert notes[0].message.startswith(f"approve #1 {row.id}")
+        assert "not written" in notes[1].message
+        assert "No such file or directory" in notes[1].message
         assert app.pending.verdict(row.id) is None
         assert "approve…" not in screen_text(app)
     assert not votes.exists()
