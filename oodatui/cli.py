@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from oodatui import __version__
+from oodatui.adapters import FORMATS
 from oodatui.rank import DEFAULT_POLICY, POLICIES
+from oodatui.safe import clean
 
 __all__ = ["main"]
 
@@ -77,7 +79,10 @@ def add_view_options(parser: argparse.ArgumentParser) -> None:
         default=12,
         help="phases without a checkpoint before an agent is flagged (default: 12)",
     )
-    parser.add_argument("--theme", help="theme name (see themes/)")
+    parser.add_argument(
+        "--theme",
+        help="dark (default), light, high-contrast, or any Textual theme",
+    )
     parser.add_argument(
         "--voter", help="name on your votes (default: $OODATUI_VOTER or login)"
     )
@@ -103,7 +108,9 @@ def _dashboard_parser() -> argparse.ArgumentParser:
         "default for those: ./oodatui-votes.jsonl)",
     )
     parser.add_argument(
-        "--format", help="read every file as this format instead of detecting it"
+        "--format",
+        choices=["oodatui", *FORMATS],
+        help="read every file as this format instead of detecting it",
     )
     parser.add_argument("--version", action="version", version=__version__)
     return parser
@@ -113,6 +120,10 @@ def _dashboard(args: argparse.Namespace) -> int:
     from oodatui.follow import NotFollowable
 
     paths = args.paths or ["."]
+    for path in paths:
+        if not os.path.exists(path) and not os.path.isdir(os.path.dirname(path) or "."):
+            print(clean(f"oodatui: {path}: no such file or folder"), file=sys.stderr)
+            return 2
     try:
         from oodatui.ui.app import OodaApp
 

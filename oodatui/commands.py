@@ -7,6 +7,7 @@ import sys
 
 import orjson
 
+from oodatui.adapters import FORMATS
 from oodatui.follow import NotFollowable
 from oodatui.format import VERDICTS
 from oodatui.rank import DEFAULT_POLICY, POLICIES
@@ -14,7 +15,9 @@ from oodatui.read import Reader, read_once
 from oodatui.safe import clean
 from oodatui.write import WriteError, cast_vote
 
-__all__ = ["summary_command", "vote_command"]
+__all__ = ["summary_command", "vote_command", "FORMAT_NAMES"]
+
+FORMAT_NAMES = ["oodatui", *FORMATS]
 
 
 def summary_command(argv: list[str]) -> int:
@@ -26,7 +29,9 @@ def summary_command(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--policy", choices=list(POLICIES), default=DEFAULT_POLICY)
     parser.add_argument("--top", type=int, default=None, metavar="K")
-    parser.add_argument("--format", help="read every file as this format")
+    parser.add_argument(
+        "--format", choices=FORMAT_NAMES, help="read every file as this format"
+    )
     args = parser.parse_args(argv)
 
     from oodatui.summary import print_summary, summary
@@ -37,7 +42,7 @@ def summary_command(argv: list[str]) -> int:
         print(clean(f"oodatui summary: {exc}"), file=sys.stderr)
         return 2
     data = summary(reader.state, args.policy, args.top)
-    _warn_about_sources(reader)
+    missing = _warn_about_sources(reader)
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
         sys.stdout.buffer.write(b"\n")
@@ -46,17 +51,21 @@ def summary_command(argv: list[str]) -> int:
         from rich.console import Console
 
         print_summary(data, args.policy, Console())
-    return 0
+    return 1 if missing else 0
 
 
-def _warn_about_sources(reader: Reader) -> None:
-    """Missing, refused and unrecognised files, once each, on stderr."""
+def _warn_about_sources(reader: Reader) -> bool:
+    """Missing, refused and unrecognised files, once each, on stderr; True
+    when a path named was not there."""
+    missing = False
     for path, source in reader.sources.items():
         tail = source.tail
         if tail.status == "waiting":
+            missing = True
             print(clean(f"oodatui summary: {path}: no such file"), file=sys.stderr)
         for notice in tail.notices:
             print(clean(f"oodatui summary: {path}: {notice}"), file=sys.stderr)
+    return missing
 
 
 def vote_command(argv: list[str]) -> int:

@@ -17,7 +17,8 @@ class RunLog:
     """An agent's handle on a run log shared with other agents and reviewers.
 
     Each method appends one whole line (see `oodatui.write`), so any number of
-    processes may share one file. Keyword arguments are format-v1 field names:
+    processes may share one file. The file and its folder are created if
+    needed. Keyword arguments are format-v1 field names:
 
         log = RunLog("runs/swarm.jsonl", agent="solver-3", run="issue-42")
         log.phase("orient", note="two failing tests point at the parser")
@@ -33,6 +34,7 @@ class RunLog:
         votes: list[str | os.PathLike[str]] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.agent = agent
         self.run = run
         self.votes = [Path(p) for p in votes or []]

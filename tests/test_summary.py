@@ -137,7 +137,7 @@ def test_tables_show_agent_text_inert(tmp_path: Path) -> None:
 
 def test_missing_and_refused_paths_are_reported(tmp_path: Path) -> None:
     done = run("--json", str(tmp_path / "nope.jsonl"))
-    assert done.returncode == 0
+    assert done.returncode == 1
     assert "no such file" in done.stderr
     done = run("/dev/zero")
     assert done.returncode == 2 and "character device" in done.stderr

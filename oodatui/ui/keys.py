@@ -141,11 +141,17 @@ def screen_legend(chain_limit: int) -> list[tuple[str, str]]:
         ("in phase", "time since the agent entered its phase"),
         ("loops, /min", "times it entered act, and loops a minute lately"),
         ("chain", f"phases since its last checkpoint; ⚠ past {chain_limit}"),
-        ("ck, checks", "last checkpoint and recent ones: ✓▇ ok · ✗▁ failed · ?▄"),
+        (
+            "ck, checks",
+            "last checkpoint and recent ones: ✓▇ ok · ✗▁ failed · ?▄ unknown",
+        ),
         ("silent", "time since its last line; ⚠ far beyond its usual pace"),
         ("■", "the agent has ended, with its status"),
-        ("mine", "my verdict; `approve…` while the line is being read back"),
-        ("live, ended", "live while lines came in the last 10 minutes"),
+        ("mine", "my verdict; approve… while its line is not read back yet"),
+        (
+            "live, ended",
+            "live: an agent wrote in the last 10 minutes; else ended, times as of then",
+        ),
     ]
 
 
