@@ -13,9 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from oodatui import __version__
-from oodatui.adapters import FORMATS
-from oodatui.rank import DEFAULT_POLICY, POLICIES
-from oodatui.safe import clean
+from oodatui.names import DEFAULT_POLICY, FORMAT_NAMES, POLICY_NAMES
 
 __all__ = ["main"]
 
@@ -66,7 +64,7 @@ def add_view_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by the dashboard and the demo that opens it."""
     parser.add_argument(
         "--policy",
-        choices=list(POLICIES),
+        choices=POLICY_NAMES,
         default=DEFAULT_POLICY,
         help="how candidates are ranked at start (default: %(default)s)",
     )
@@ -109,7 +107,7 @@ def _dashboard_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--format",
-        choices=["oodatui", *FORMATS],
+        choices=FORMAT_NAMES,
         help="read every file as this format instead of detecting it",
     )
     parser.add_argument("--version", action="version", version=__version__)
@@ -118,6 +116,7 @@ def _dashboard_parser() -> argparse.ArgumentParser:
 
 def _dashboard(args: argparse.Namespace) -> int:
     from oodatui.follow import NotFollowable
+    from oodatui.safe import clean
 
     paths = args.paths or ["."]
     for path in paths:

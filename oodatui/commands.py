@@ -7,17 +7,14 @@ import sys
 
 import orjson
 
-from oodatui.adapters import FORMATS
 from oodatui.follow import NotFollowable
 from oodatui.format import VERDICTS
-from oodatui.rank import DEFAULT_POLICY, POLICIES
+from oodatui.names import DEFAULT_POLICY, FORMAT_NAMES, POLICY_NAMES
 from oodatui.read import Reader, read_once
 from oodatui.safe import clean
 from oodatui.write import WriteError, cast_vote
 
-__all__ = ["summary_command", "vote_command", "FORMAT_NAMES"]
-
-FORMAT_NAMES = ["oodatui", *FORMATS]
+__all__ = ["summary_command", "vote_command"]
 
 
 def summary_command(argv: list[str]) -> int:
@@ -27,7 +24,7 @@ def summary_command(argv: list[str]) -> int:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--policy", choices=list(POLICIES), default=DEFAULT_POLICY)
+    parser.add_argument("--policy", choices=POLICY_NAMES, default=DEFAULT_POLICY)
     parser.add_argument("--top", type=int, default=None, metavar="K")
     parser.add_argument(
         "--format", choices=FORMAT_NAMES, help="read every file as this format"

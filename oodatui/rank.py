@@ -12,6 +12,7 @@ import heapq
 from collections.abc import Callable, Iterable
 
 from oodatui.fold import Candidate
+from oodatui.names import DEFAULT_POLICY, POLICY_NAMES
 
 __all__ = ["POLICIES", "DEFAULT_POLICY", "rank", "top", "next_policy"]
 
@@ -41,16 +42,10 @@ def _confidence(c: Candidate) -> tuple[object, ...]:
     return (conf is not None, conf or 0.0, c.seq)
 
 
-POLICIES: dict[str, Key] = {
-    "recent": _recent,
-    "approval": _approval,
-    "tests": _tests,
-    "tokens": _tokens,
-    "confidence": _confidence,
-}
+POLICIES: dict[str, Key] = dict(
+    zip(POLICY_NAMES, (_recent, _approval, _tests, _tokens, _confidence), strict=True)
+)
 """Each policy's sort key, larger is better."""
-
-DEFAULT_POLICY = "recent"
 
 
 def rank(candidates: Iterable[Candidate], policy: str) -> list[Candidate]:

@@ -52,3 +52,12 @@ def test_help_and_summary_import_no_textual(tmp_path) -> None:
             timeout=60,
         )
         assert done.stderr.strip().endswith("False"), (args, done.stderr)
+
+
+def test_the_names_offered_early_are_the_real_ones() -> None:
+    from oodatui.adapters import FORMATS
+    from oodatui.names import FORMAT_NAMES, POLICY_NAMES
+    from oodatui.rank import POLICIES
+
+    assert tuple(POLICIES) == POLICY_NAMES
+    assert FORMAT_NAMES == ("oodatui", *FORMATS)

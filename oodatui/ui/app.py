@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -190,8 +191,21 @@ class OodaApp(App[None]):
 
     # Refreshing -----------------------------------------------------------
 
+    async def action_quit(self) -> None:
+        """Stop the reader and the vote writer first, so quitting never waits."""
+        self.stop.set()
+        self.exit()
+
     def _tick(self) -> None:
         """Copy and draw the state if it changed; never wait for the reader."""
+        if self.stop.is_set():
+            return  # closing: the screens may already be gone
+        try:
+            self._draw_if_due()
+        except NoMatches:
+            pass  # a screen between compose and mount, or being closed
+
+    def _draw_if_due(self) -> None:
         at = time.monotonic()
         if not self.loaded and at - self.pacer.drawn_at < LOADING_REDRAW:
             self._show_status(None)  # cheap progress; the state fills in slower
