@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 
 import orjson
@@ -25,7 +27,7 @@ def summary_command(argv: list[str]) -> int:
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--policy", choices=POLICY_NAMES, default=DEFAULT_POLICY)
-    parser.add_argument("--top", type=int, default=None, metavar="K")
+    parser.add_argument("--top", type=_count, default=None, metavar="K")
     parser.add_argument(
         "--format", choices=FORMAT_NAMES, help="read every file as this format"
     )
@@ -65,6 +67,33 @@ def _warn_about_sources(reader: Reader) -> bool:
     return missing
 
 
+def _foreign_format(path: str) -> str | None:
+    """The other tool whose log `path` is, judged from its first line."""
+    from oodatui.adapters import detect
+    from oodatui.format import decode
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            first = file.readline(1 << 20)
+    finally:
+        os.close(fd)
+    record = decode(first.strip().removeprefix(b"\xef\xbb\xbf"))
+    return detect(record) if isinstance(record, dict) else None
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def vote_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="oodatui vote",
@@ -82,6 +111,15 @@ def vote_command(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
 
+    foreign = _foreign_format(args.log)
+    if foreign:
+        print(
+            f"oodatui vote: vote not cast: {clean(args.log)} is a {foreign} log, "
+            "which oodatui never writes into; vote into a votes file instead "
+            "(e.g. oodatui-votes.jsonl --create)",
+            file=sys.stderr,
+        )
+        return 1
     try:
         vote = cast_vote(
             args.log,

@@ -310,15 +310,16 @@ class RunState:
 
     def update_candidate(self, event: Event, ts: float, where: Where) -> None:
         """The candidates-table half of a candidate line: fields present replace."""
-        cid = event["id"]
-        run = opt_str(event, "run") or ""
+        cid, run = event["id"], opt_str(event, "run")
         cand = self.candidates.get(cid)
         if cand is None:
             seq = len(self.candidates)
-            cand = Candidate(cid, run, event["agent"], seq, ts, ts)
+            cand = Candidate(cid, run or "", event["agent"], seq, ts, ts)
             self.candidates[cid] = cand
             self._tally(cand)
-        cand.run, cand.agent, cand.ts, cand.where = run, event["agent"], ts, where
+        cand.agent, cand.ts, cand.where = event["agent"], ts, where
+        if run is not None:
+            cand.run = run
         # A field of the wrong type is absent, and an absent field keeps its value.
         summary, confidence = opt_str(event, "summary"), opt_confidence(event)
         spent, tests = opt_int(event, "tokens_delta"), opt_tests(event)
@@ -348,8 +349,6 @@ class RunState:
         cid, voter = event["candidate"], event["voter"]
         ballot = self.ballots.setdefault(cid, {})
         previous = ballot.get(voter)
-        if previous is not None and previous.ts is not None and ts < previous.ts:
-            return
         vote = Vote(
             voter,
             event["verdict"],

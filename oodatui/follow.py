@@ -393,15 +393,21 @@ class Follower:
         for root in self.roots:
             check_followable(root)
         self.tails: dict[str, FileTail] = {}
+        self._real: set[str] = set()
         self.discover()
 
     def discover(self) -> list[FileTail]:
         """Add tails for files that appeared since last time; return the new ones."""
         found = []
         for path in self._candidates():
-            if path not in self.tails:
-                tail = self.tails[path] = FileTail(path)
-                found.append(tail)
+            if path in self.tails:
+                continue
+            real = os.path.realpath(path)
+            if real in self._real:
+                continue  # the same file by another name (a link): read once
+            self._real.add(real)
+            tail = self.tails[path] = FileTail(path)
+            found.append(tail)
         return found
 
     def _candidates(self) -> Iterator[str]:

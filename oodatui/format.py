@@ -175,14 +175,14 @@ def opt_confidence(event: Event) -> float | None:
 
 
 def opt_tests(event: Event) -> tuple[int, int] | None:
-    """(passed, failed) from `tests`; a missing count is 0, no count at all absent."""
+    """(passed, failed) from `tests`; both counts are needed, not negative."""
     tests = event.get("tests")
     if type(tests) is not dict:
         return None
-    passed, failed = opt_int(tests, "passed"), opt_int(tests, "failed")
-    if passed is None and failed is None:
+    passed, failed = opt_count(tests, "passed"), opt_count(tests, "failed")
+    if passed is None or failed is None:
         return None
-    return (max(passed or 0, 0), max(failed or 0, 0))
+    return (passed, failed)
 
 
 def timestamp(event: Event) -> float | None:

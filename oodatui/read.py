@@ -69,10 +69,16 @@ class Reader:
         format: str | None = None,
         state: RunState | None = None,
         parallel: bool = True,
+        votes: Iterable[str | os.PathLike[str]] = (),
     ) -> None:
-        self.follower = Follower(paths)
+        votes = [os.path.abspath(v) for v in votes]
+        self.follower = Follower([*paths, *votes])
         self.state = state or RunState()
         self.forced_format = format
+        self.own_format = set(votes)
+        """Votes files: always this project's format, whatever `format` says."""
+        self.foreign_paths: set[str] = set()
+        """Every path once found to hold another tool's log: never voted into."""
         self._parallel = parallel and format in (None, V1)
         """Whether a cold read of a big file may use worker processes."""
         self.sources: dict[str, Source] = {}
@@ -309,7 +315,7 @@ class Reader:
     def _recognise(self, source: Source, line: Line, now: float) -> bool:
         """Decide the format from the first recognisable line, holding lines
         until then; a file with none in its first lines is reported once."""
-        if self.forced_format:
+        if self.forced_format and source.tail.path not in self.own_format:
             self._decide(source, self.forced_format)
             return True
         data = strip_line(line.data, line.offset == 0)
@@ -355,6 +361,7 @@ class Reader:
         source.format = fmt
         if fmt not in (V1, "unrecognised"):
             source.adapter = make_adapter(fmt, source.tail.path)
+            self.foreign_paths.add(source.tail.path)
 
     def _keep_answer(self, event: dict[str, Any]) -> None:
         answer = event.get("answer")

@@ -69,6 +69,10 @@ def append_line(
         fcntl.flock(fd, fcntl.LOCK_EX)
         _write_whole(fd, path, line)
         _check_still_there(fd, path)
+    except WriteError:
+        raise
+    except OSError as exc:  # e.g. no locks on this file system
+        raise WriteError(path, _why(exc)) from exc
     finally:
         os.close(fd)
 

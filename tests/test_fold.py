@@ -156,11 +156,20 @@ def test_a_vote_before_its_candidate_counts_when_it_appears() -> None:
     assert state.candidates["c9"].approvals == 2
 
 
-def test_an_older_vote_read_later_does_not_override() -> None:
+def test_the_latest_vote_is_the_last_one_read_whatever_its_ts() -> None:
+    # A voter's lines are appended in the order cast; a clock that is off (or
+    # a line without `ts`) must not bring an earlier verdict back.
     state = fold(
         candidate("c1"), vote("c1", "veto", ts=200), vote("c1", "approve", ts=100)
     )
-    assert state.ballots["c1"]["ann"].verdict == "veto"
+    assert state.ballots["c1"]["ann"].verdict == "approve"
+    state = fold(candidate("c1"), vote("c1", "veto", ts=9e12), vote("c1", "approve"))
+    assert state.ballots["c1"]["ann"].verdict == "approve"
+
+
+def test_an_update_without_a_run_keeps_the_run() -> None:
+    state = fold(candidate("c1", run="r1"), candidate("c1", summary="x"))
+    assert state.candidates["c1"].run == "r1"
 
 
 def test_generic_agent_events_are_kept() -> None:

@@ -133,7 +133,9 @@ def test_optional_fields_of_the_wrong_type_are_absent() -> None:
     assert opt_tests(event) is None
     assert opt_confidence({"confidence": 1.5}) is None
     assert opt_confidence({"confidence": 1}) == 1.0
-    assert opt_tests({"tests": {"passed": 3}}) == (3, 0)
+    assert opt_tests({"tests": {"passed": 3}}) is None
+    assert opt_tests({"tests": {"passed": 3, "failed": -1}}) is None
+    assert opt_tests({"tests": {"passed": 3, "failed": 0}}) == (3, 0)
     assert opt_tests({"tests": {"passed": "3"}}) is None
 
 

@@ -270,8 +270,9 @@ class Model:
         agent["checkpoints"] += 1
         agent["since"] = 0
         ok = event.get("ok")
-        if ok is None and "tests" in event and event["tests"]:
-            ok = event["tests"].get("failed", 0) == 0
+        tests = event.get("tests") or {}
+        if ok is None and {"passed", "failed"} <= set(tests):
+            ok = tests["failed"] == 0
         agent["ok"] += ok is True
         agent["failed"] += ok is False
 

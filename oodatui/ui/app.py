@@ -103,7 +103,7 @@ class OodaApp(App[None]):
         self.votes_file = os.path.abspath(votes_file) if votes_file else None
         self.default_votes = os.path.abspath(DEFAULT_VOTES_FILE)
         self.reader = Reader(
-            [*paths, self.votes_file or self.default_votes], format=format
+            paths, format=format, votes=[self.votes_file or self.default_votes]
         )
         self.pending = PendingVotes()
         self.writer = VoteWriter()
@@ -206,6 +206,8 @@ class OodaApp(App[None]):
             pass  # a screen between compose and mount, or being closed
 
     def _draw_if_due(self) -> None:
+        if not self.screen.is_mounted:
+            return  # pushed, not composed yet: drawn on a later tick
         at = time.monotonic()
         if not self.loaded and at - self.pacer.drawn_at < LOADING_REDRAW:
             self._show_status(None)  # cheap progress; the state fills in slower
@@ -245,9 +247,6 @@ class OodaApp(App[None]):
         self.main.show(view, now, self.top, is_live)
         self._show_status(view)
         screen = self.screen
-        if not screen.is_mounted:
-            self.pacer.force()  # pushed, not composed yet: draw on the next tick
-            return
         if isinstance(screen, CandidateScreen):
             pending = self.pending.verdict(screen.candidate)
             screen.show(view.focus, view.ballot, now, pending, view.policy)
@@ -302,8 +301,7 @@ class OodaApp(App[None]):
         if row is None:
             self.notify("No candidate highlighted.", severity="warning")
             return
-        source = self.reader.sources.get(row.path)
-        foreign = source.foreign if source is not None else False
+        foreign = row.path in self.reader.foreign_paths
         path = vote_path(row.path, foreign, self.votes_file, self.default_votes)
         request = VoteRequest(
             path=path,

@@ -141,21 +141,30 @@ async def test_every_view_shows_hostile_text_inert(tmp_path: Path, group: str) -
         voter="me",
         votes_file=str(tmp_path / "gone" / "votes.jsonl"),
     )
+
+    async def shown(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
+        """The screen is up and has been drawn (the app draws it once mounted)."""
+        await wait(
+            pilot,
+            lambda: type(app.screen).__name__ == name and app.screen.is_mounted,
+        )
+        await pilot.pause(0.2)
+
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         await wait(pilot, lambda: app.reader.state.candidates)
         check_view(app, "main")
 
         await pilot.press("1", "enter")
-        await wait(pilot, lambda: type(app.screen).__name__ == "CandidateScreen")
+        await shown(pilot, "CandidateScreen")
         text = check_view(app, "candidate")
         assert "plain" in text, "the voters are not shown"
 
         await pilot.press("escape", "b")
-        await wait(pilot, lambda: type(app.screen).__name__ == "BadLinesScreen")
+        await shown(pilot, "BadLinesScreen")
         check_view(app, "bad lines")
 
         await pilot.press("escape", "question_mark")
-        await wait(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await shown(pilot, "HelpScreen")
         check_view(app, "keys", shows_mark=False)
 
         await pilot.press("escape", "a")

@@ -187,7 +187,7 @@ async def test_a_candidate_from_a_foreign_log_is_voted_on_in_the_votes_file(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.reader.sources[str(run_log)].format = "claude-code"
+        app.reader.foreign_paths.add(str(run_log))  # as if a Claude Code log
         await pilot.press("a")
         default = tmp_path / "oodatui-votes.jsonl"
         await until(pilot, lambda: len(vote_lines(default)) == 1)

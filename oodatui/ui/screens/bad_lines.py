@@ -81,7 +81,7 @@ def _files(files: Sequence[FileRow]) -> Table:
     table.add_column(Text("what happened"), ratio=1, no_wrap=True)
     for row in files:
         table.add_row(
-            Text(keep_end(one_line(short_path(row.path), 300), 60)),
+            Text(keep_end(one_line(short_path(row.path), 300), 100)),
             Text(_STATUS.get(row.status, row.status)),
             Text(one_line(row.format or "–", 20)),
             Text(f"{row.good:,}"),
