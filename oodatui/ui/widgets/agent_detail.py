@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -20,6 +21,10 @@ from oodatui.ui.widgets.styling import cell_style
 __all__ = ["AgentDetailPane"]
 
 RECENT_SHOWN = 40
+
+
+DETAIL_PERIOD = 0.25
+"""Seconds between redraws of one agent's detail while its lines pour in."""
 
 
 class AgentDetailPane(VerticalScroll, can_focus=True):
@@ -57,10 +62,16 @@ class AgentDetailPane(VerticalScroll, can_focus=True):
         self._shown = None  # another theme: the colours baked in are stale
 
     def show(self, detail: AgentDetail | None, now: float) -> None:
-        """Draw `detail` as of `now`; skipped when nothing visible changed."""
+        """Draw `detail` as of `now`; skipped when nothing visible changed, and
+        kept to a few times a second while the same agent stays highlighted
+        (its tables are the costliest part of a frame)."""
         if self._shown == (detail, int(now)):
             return
-        self._shown = (detail, int(now))
+        agent = None if detail is None else (detail.row.run, detail.row.agent)
+        at = time.monotonic()
+        if agent == self._agent and at - self._drawn_at < DETAIL_PERIOD:
+            return
+        self._shown, self._agent, self._drawn_at = (detail, int(now)), agent, at
         if detail is None:
             self._update("#agent-head", Text("no agent highlighted"))
             for part in ("#agent-strip", "#agent-checks", "#agent-recent"):
@@ -70,6 +81,9 @@ class AgentDetailPane(VerticalScroll, can_focus=True):
         self._update("#agent-strip", self._strip(detail))
         self._update("#agent-checks", self._checks(detail, now))
         self._update("#agent-recent", self._recent(detail, now))
+
+    _agent: tuple[str, str] | None = None
+    _drawn_at: float = 0.0
 
     def _update(self, selector: str, content: RenderableType) -> None:
         self.query_one(selector, Static).update(content)
