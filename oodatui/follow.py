@@ -385,10 +385,26 @@ class FileTail:
         self.notices.append(what)
 
 
+def raise_open_file_limit() -> None:
+    """Each followed file keeps a descriptor open (to read a renamed file to
+    its end), so lift the soft limit on open files to the hard one: many
+    systems start at 1,024, or 256, far below their hard limit."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 16)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # keep the limit there is; files beyond it are reported as refused
+
+
 class Follower:
     """Tails for every file named, and every `*.jsonl` under every folder named."""
 
     def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        raise_open_file_limit()
         self.roots = [os.path.abspath(os.fspath(p)) for p in paths]
         for root in self.roots:
             check_followable(root)
