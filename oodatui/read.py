@@ -37,6 +37,9 @@ BATCH_BYTES = 1 << 20
 TURN_BYTES = 8 << 20
 """Bytes one file may read before the others get their turn."""
 
+Ident = tuple[int, int]
+"""(device, inode): which file a path or a descriptor is."""
+
 ANSWERS_KEPT = 4096
 """Answers of foreign-format candidates kept in memory (their lines cannot be
 re-read on their own, since an adapter needs the lines before them)."""
@@ -375,21 +378,22 @@ class Reader:
         new = [(p, t) for p, t in self.follower.tails.items() if p not in self.sources]
         if not new:
             return
-        by_ident = {
-            s.tail.ident: (key, s) for key, s in self.sources.items() if s.tail.is_open
-        }
+        by_ident: dict[Ident, tuple[str, Source]] = {}
+        for key, source in self.sources.items():
+            if source.tail.is_open and source.tail.ident is not None:
+                by_ident[source.tail.ident] = (key, source)
         for path, tail in new:
             self._add_source(path, tail, by_ident)
 
     def _add_source(
-        self, path: str, tail: FileTail, by_ident: dict[object, tuple[str, Source]]
+        self, path: str, tail: FileTail, by_ident: dict[Ident, tuple[str, Source]]
     ) -> None:
         """A new path is a new file, or one already being read under another
         name (renamed within a followed folder): that one goes on from where
         it was instead of being read twice."""
         ident = _ident(path)
         found = by_ident.get(ident) if ident is not None else None
-        if found is None or not _moved(found[1].tail, ident):
+        if found is None or ident is None or not _moved(found[1].tail, ident):
             self.sources[path] = Source(tail)
             return
         key, source = found

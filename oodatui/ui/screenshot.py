@@ -34,9 +34,13 @@ def cut_run(source: Path, target: Path) -> float:
     start, end = min(stamps), max(stamps)
     cutoff = start + (end - start) * PART
     for log in logs:
-        kept = [line for line in _lines(log) if timestamp(orjson.loads(line)) <= cutoff]
+        kept = [line for line in _lines(log) if _when(line) <= cutoff]
         (target / log.name).write_bytes(b"".join(line + b"\n" for line in kept))
     return cutoff
+
+
+def _when(line: bytes) -> float:
+    return timestamp(orjson.loads(line)) or 0.0
 
 
 def _lines(log: Path) -> list[bytes]:
