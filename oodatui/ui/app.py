@@ -264,20 +264,21 @@ class OodaApp(App[None]):
     def _show_status(self, view: View | None) -> None:
         clock = self.clock()
         state = self.reader.state
+        last = state.last_agent_ts
         status = Status(
             mode=self._mode(clock),
             files=view.files if view else file_rows(self.reader),
             rate=self._rate(clock, state.events),
             events=state.events,
             bad_lines=state.bad_lines,
-            ended_ago=None if state.last_ts is None else clock - state.last_ts,
+            ended_ago=None if last is None else clock - last,
             read=progress(self.reader) if not self.loaded else (0, 0),
             voter=self.voter,
         )
         self.main.show_status(status)
 
     def _mode(self, clock: float) -> str:
-        last = self.reader.state.last_ts
+        last = self.reader.state.last_agent_ts  # votes alone do not make it live
         if not self.loaded:
             return "loading"
         if last is None:

@@ -159,3 +159,18 @@ def test_cells_read_without_colour() -> None:
     assert cells.duration(7800) == "2h10m" and cells.duration(None) == "–"
     assert cells.compact(12400) == "12.4k" and cells.signed(-300) == "-300"
     assert cells.tests((12, 1)) == "12/13" and cells.percent(0.815) == "82%"
+
+
+async def test_a_vote_on_a_finished_run_does_not_make_it_live(
+    make_app: MakeApp,
+) -> None:
+    app = make_app(clock=lambda: FIXED + 3 * 86400, follow=True, poll=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        votes = app.reader.state.votes
+        await pilot.press("1", "a")
+        await until(pilot, lambda: app.reader.state.votes > votes)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "ended 3d00h ago" in text and "● live" not in text
+        assert "10m25s" in text
