@@ -227,7 +227,7 @@ class Reader:
                 event = loads(data)
             except orjson.JSONDecodeError:
                 event = None
-            where = Where(path, lineno, offset)
+            where = _tuple(Where, (path, lineno, offset))
             if type(event) is dict and check_event(event) is None:
                 apply(event, where, now)
                 good += 1
@@ -472,6 +472,11 @@ def _is_binary(line: Line) -> bool:
     except UnicodeDecodeError:
         return True
     return False
+
+
+_tuple = tuple.__new__
+"""Builds a named tuple without its Python-level constructor: on the hot path
+that costs more than decoding the line."""
 
 
 def _ident(path: str) -> tuple[int, int] | None:
