@@ -70,7 +70,7 @@ def _warn_about_sources(reader: Reader) -> bool:
 def _foreign_format(path: str) -> str | None:
     """The other tool whose log `path` is, judged from its first line."""
     from oodatui.adapters import detect
-    from oodatui.format import decode
+    from oodatui.format import decode, strip_line
 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -83,7 +83,7 @@ def _foreign_format(path: str) -> str | None:
             first = file.readline(1 << 20)
     finally:
         os.close(fd)
-    record = decode(first.strip().removeprefix(b"\xef\xbb\xbf"))
+    record = decode(strip_line(first.rstrip(b"\n"), first=True))
     return detect(record) if isinstance(record, dict) else None
 
 

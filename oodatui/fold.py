@@ -378,14 +378,15 @@ def _count(cand: Candidate, vote: Vote | None, sign: int) -> None:
         cand.vetoes += sign
 
 
-_tuple = tuple.__new__
-"""Builds a named tuple without its Python-level constructor (a hot path)."""
+new_tuple = tuple.__new__
+"""Builds a named tuple without its Python-level constructor: on the hot path
+that costs more than decoding the line."""
 
 
 def _note(agent: AgentState, ts: float, kind: str, text: str, where: Where) -> None:
     if len(text) > PREVIEW:
         text = text[: PREVIEW - 1] + "…"
-    agent.recent.append(_tuple(Recent, (ts, kind, text, where)))
+    agent.recent.append(new_tuple(Recent, (ts, kind, text, where)))
 
 
 def _clip(text: str | None) -> str | None:

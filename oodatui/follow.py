@@ -37,6 +37,19 @@ MAX_LINE = 1 << 24
 """A line longer than this is skipped (and reported) instead of held in memory."""
 
 
+Ident = tuple[int, int]
+"""(device, inode): which file a path or a descriptor is."""
+
+
+def ident_of(path: str) -> Ident | None:
+    """The identity of the file at `path` now, or None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 class Line(NamedTuple):
     lineno: int
     offset: int

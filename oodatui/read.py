@@ -19,8 +19,18 @@ import orjson
 
 from oodatui import slices
 from oodatui.adapters import Adapter, detect, make_adapter
-from oodatui.fold import RunState, Where
-from oodatui.follow import MAX_LINE, FileTail, Follower, Line, Partial, Run, TooLong
+from oodatui.fold import RunState, Where, new_tuple
+from oodatui.follow import (
+    MAX_LINE,
+    FileTail,
+    Follower,
+    Ident,
+    Line,
+    Partial,
+    Run,
+    TooLong,
+    ident_of,
+)
 from oodatui.format import Invalid, check_event, decode, parse_line, strip_line
 
 __all__ = ["Reader", "Source", "read_once", "read_line_at"]
@@ -36,9 +46,6 @@ BATCH_BYTES = 1 << 20
 
 TURN_BYTES = 8 << 20
 """Bytes one file may read before the others get their turn."""
-
-Ident = tuple[int, int]
-"""(device, inode): which file a path or a descriptor is."""
 
 ANSWERS_KEPT = 4096
 """Answers of foreign-format candidates kept in memory (their lines cannot be
@@ -227,7 +234,7 @@ class Reader:
                 event = loads(data)
             except orjson.JSONDecodeError:
                 event = None
-            where = _tuple(Where, (path, lineno, offset))
+            where = new_tuple(Where, (path, lineno, offset))
             if type(event) is dict and check_event(event) is None:
                 apply(event, where, now)
                 good += 1
@@ -391,7 +398,7 @@ class Reader:
         """A new path is a new file, or one already being read under another
         name (renamed within a followed folder): that one goes on from where
         it was instead of being read twice."""
-        ident = _ident(path)
+        ident = ident_of(path)
         found = by_ident.get(ident) if ident is not None else None
         if found is None or ident is None or not _moved(found[1].tail, ident):
             self.sources[path] = Source(tail)
@@ -456,9 +463,9 @@ def read_once(
     return reader
 
 
-def _moved(tail: FileTail, ident: tuple[int, int]) -> bool:
+def _moved(tail: FileTail, ident: Ident) -> bool:
     """Whether `tail`'s file, found again under another name, left its own."""
-    return tail.detached or _ident(tail.path) != ident
+    return tail.detached or ident_of(tail.path) != ident
 
 
 def _is_binary(line: Line) -> bool:
@@ -472,19 +479,6 @@ def _is_binary(line: Line) -> bool:
     except UnicodeDecodeError:
         return True
     return False
-
-
-_tuple = tuple.__new__
-"""Builds a named tuple without its Python-level constructor: on the hot path
-that costs more than decoding the line."""
-
-
-def _ident(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
 
 
 def _typed(record: Any) -> bool:
