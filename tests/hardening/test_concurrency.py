@@ -207,7 +207,9 @@ class Voter(threading.Thread):
         self.vote("shared", "approve")
 
     def vote(self, candidate: str, verdict: str) -> None:
-        args = ["vote", candidate, verdict, self.log, "--reason", f"#{len(self.cast)}"]
+        # --create: writers rotate this log, so for a moment it may not be there.
+        args = ["vote", candidate, verdict, self.log, "--create"]
+        args += ["--reason", f"#{len(self.cast)}"]
         env = child_env()
         if self.name == "dee":
             env["OODATUI_VOTER"] = self.name
