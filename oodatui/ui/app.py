@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from textual import on
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -202,8 +202,8 @@ class OodaApp(App[None]):
             return  # closing: the screens may already be gone
         try:
             self._draw_if_due()
-        except NoMatches:
-            pass  # a screen between compose and mount, or being closed
+        except (NoMatches, ScreenStackError):
+            pass  # a screen between compose and mount, or the app closing
 
     def _draw_if_due(self) -> None:
         if not self.screen.is_mounted:
