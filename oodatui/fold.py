@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from oodatui.format import (
     MAX_COUNT,
+    PHASES,
+    VERDICTS,
     Event,
-    opt_bool,
     opt_confidence,
     opt_count,
     opt_int,
@@ -70,12 +71,19 @@ class Checkpoint(NamedTuple):
 
 
 class Recent(NamedTuple):
-    """One line of an agent's recent history, as the detail pane lists it."""
+    """One line of an agent's recent history, as the detail pane lists it.
+    Flat, so that keeping one per line costs a single tuple."""
 
     ts: float
     kind: str
     text: str
-    where: Where
+    path: str
+    lineno: int
+    offset: int
+
+    @property
+    def where(self) -> Where:
+        return Where(self.path, self.lineno, self.offset)
 
 
 @dataclass(slots=True)
@@ -173,7 +181,7 @@ class Candidate:
         return self.tests[0] / sum(self.tests)
 
 
-@dataclass
+@dataclass(slots=True)
 class RunState:
     """Everything the dashboard and the summary show, folded one event at a time."""
 
@@ -192,12 +200,46 @@ class RunState:
     today on last month's run does not make it live)."""
     version: int = 0
     """Bumped by every change, so views redraw only when something happened."""
-    deferred: list[tuple[Event, float, Where]] | None = None
+    deferred: list[Deferred] | None = None
     """When set, candidate and vote lines are queued here instead of applied:
     a slice of a log folded apart is joined later in order (`oodatui.slices`)."""
 
-    def apply(self, event: Event, where: Where, now: float) -> None:
-        """Fold one checked event; `now` stands in for a missing `ts`."""
+    def apply(self, event: Event, where: Where, now: float) -> bool:
+        """Fold one event; `now` stands in for a missing `ts`."""
+        return self.apply_at(event, where.path, where.lineno, where.offset, now)
+
+    def apply_at(
+        self, event: Event, path: str, lineno: int, offset: int, now: float
+    ) -> bool:
+        """`apply` with the line's place given apart: the reader's hot path.
+
+        Returns whether `event` is an event at all, and changes nothing when it
+        is not. The fields that make an event are checked here as they are
+        read, by the rules of `format.check_event` (a property test holds the
+        two to the same answer), so a decoded line needs no second pass.
+
+        Written out in one piece on purpose: a phase line (most lines) is
+        folded without a further call, which is a fifth of its cost.
+        """
+        kind = event.get("type")
+        if kind == "vote":
+            fields = vote_fields(event)
+            if fields is None:
+                return False
+            ts = self._stamp(event, now)
+            self._take(VOTE, fields, ts, path, lineno, offset)
+            return True
+        name = event.get("agent")
+        if type(name) is not str or type(kind) is not str:
+            return False
+        phase = None
+        if kind == "phase":
+            phase = event.get("phase")
+            if phase not in PHASES:
+                return False
+        elif kind == "candidate" and type(event.get("id")) is not str:
+            return False
+
         ts = event.get("ts")
         if type(ts) is not float:
             ts = timestamp(event)
@@ -208,30 +250,8 @@ class RunState:
         if self.last_ts is None or ts > self.last_ts:
             self.last_ts = ts
 
-        kind = event["type"]
-        if kind == "vote":
-            if self.deferred is not None:
-                self.deferred.append((event, ts, where))
-            else:
-                self.vote(event, ts, where)
-            return
-        agent = self._agent(event, ts, where)
-        handler = _HANDLERS.get(kind)
-        if handler is not None:
-            handler(self, agent, event, ts, where)
-        else:
-            _note(agent, ts, kind, opt_str(event, "note") or "", where)
-
-    def add_bad(self, where: Where, reason: str) -> None:
-        self.bad_lines += 1
-        self.version += 1
-        self.bad.append(BadLine(where, reason))
-
-    # Agents ---------------------------------------------------------------
-
-    def _agent(self, event: Event, ts: float, where: Where) -> AgentState:
         run = event.get("run")
-        key = (run if type(run) is str else "", event["agent"])
+        key = (run if type(run) is str else "", name)
         agent = self.agents.get(key)
         if agent is None:
             agent = self.agents[key] = AgentState(*key, first_ts=ts)
@@ -241,91 +261,135 @@ class RunState:
                 self.last_agent_ts = ts
         agent.line_times.append(ts)
         agent.events += 1
-        agent.source = where.path
+        agent.source = path
         tokens = event.get("tokens")
         if type(tokens) is int and 0 <= tokens <= MAX_COUNT:
             agent.tokens += tokens
-        return agent
 
-    def _phase(self, agent: AgentState, event: Event, ts: float, where: Where) -> None:
-        phase = event["phase"]
-        if phase != agent.phase:
-            agent.phase = phase
-            agent.phase_since = ts
-            agent.phases_entered += 1
-            if agent.first_phase is None:
-                agent.first_phase = phase
-            agent.since_checkpoint += 1
-            agent.phase_history.append((phase, ts))
-            if phase == "act":
-                agent.loops += 1
-                agent.act_times.append(ts)
-        _note(agent, ts, phase, opt_str(event, "note") or "", where)
+        if phase is None:
+            handler = _HANDLERS.get(kind, _note_text)
+            text = handler(self, agent, event, ts, path, lineno, offset)
+        else:
+            if phase != agent.phase:
+                agent.phase = phase
+                agent.phase_since = ts
+                agent.phases_entered += 1
+                if agent.first_phase is None:
+                    agent.first_phase = phase
+                agent.since_checkpoint += 1
+                agent.phase_history.append((phase, ts))
+                if phase == "act":
+                    agent.loops += 1
+                    agent.act_times.append(ts)
+            text = event.get("note")
+        if type(text) is not str:
+            text = ""
+        elif len(text) > PREVIEW:
+            text = text[: PREVIEW - 1] + "…"
+        agent.recent.append(new_tuple(Recent, (ts, kind, text, path, lineno, offset)))
+        return True
 
-    def _checkpoint(
-        self, agent: AgentState, event: Event, ts: float, where: Where
-    ) -> None:
+    def _stamp(self, event: Event, now: float) -> float:
+        """Count a line in; return its time."""
+        ts = event.get("ts")
+        if type(ts) is not float:
+            ts = timestamp(event)
+            if ts is None:
+                ts = now
+        self.events += 1
+        self.version += 1
+        if self.last_ts is None or ts > self.last_ts:
+            self.last_ts = ts
+        return ts
+
+    def add_bad(self, where: Where, reason: str) -> None:
+        self.bad_lines += 1
+        self.version += 1
+        self.bad.append(BadLine(where, reason))
+
+    # The handlers of line types other than phases and votes; each returns the
+    # text its line shows in the agent's recent history.
+
+    def _checkpoint(self, agent: AgentState, event: Event, ts: float, *_: Any) -> Any:
         tests = opt_tests(event)
-        ok = opt_bool(event, "ok")
-        if ok is None and tests is not None:
-            ok = tests[1] == 0
+        ok = event.get("ok")
+        if type(ok) is not bool:
+            ok = None if tests is None else tests[1] == 0
         agent.checkpoints += 1
-        agent.checkpoints_ok += ok is True
-        agent.checkpoints_failed += ok is False
+        if ok is True:
+            agent.checkpoints_ok += 1
+        elif ok is False:
+            agent.checkpoints_failed += 1
         agent.since_checkpoint = 0
-        point = Checkpoint(
-            ts,
-            ok,
-            tests,
-            opt_count(event, "tokens"),
-            _clip(opt_str(event, "commit")),
-            _clip(opt_str(event, "note")),
-            _clip(opt_str(event, "id")),
-        )
+        note = _text(event, "note")
+        fields = (ts, ok, tests, opt_count(event, "tokens"), _text(event, "commit"))
+        point = new_tuple(Checkpoint, (*fields, note, _text(event, "id")))
         agent.checkpoint_history.append(point)
-        _note(agent, ts, "checkpoint", point.note or "", where)
+        return note
 
-    def _status(self, agent: AgentState, event: Event, ts: float, where: Where) -> None:
-        kind = event["type"]
+    def _status(self, agent: AgentState, event: Event, *_: Any) -> Any:
         status = opt_str(event, "status")
-        agent.status = "running" if kind == "start" else (status or "ended")
-        _note(agent, ts, kind, status or "", where)
+        agent.status = "running" if event["type"] == "start" else (status or "ended")
+        return status
 
-    def _message(
-        self, agent: AgentState, event: Event, ts: float, where: Where
-    ) -> None:
-        _note(agent, ts, "message", opt_str(event, "text") or "", where)
+    def _message(self, agent: AgentState, event: Event, *_: Any) -> Any:
+        return event.get("text")
+
+    def _note_text(self, agent: AgentState, event: Event, *_: Any) -> Any:
+        return event.get("note")
 
     # Candidates and votes -------------------------------------------------
 
     def _candidate(
-        self, agent: AgentState, event: Event, ts: float, where: Where
-    ) -> None:
-        summary = opt_str(event, "summary")
-        _note(agent, ts, "candidate", f"{event['id']}: {summary or ''}", where)
-        if self.deferred is not None:
-            self.deferred.append((event, ts, where))
-        else:
-            self.update_candidate(event, ts, where)
+        self,
+        agent: AgentState,
+        event: Event,
+        ts: float,
+        path: str,
+        lineno: int,
+        offset: int,
+    ) -> str:
+        fields = candidate_fields(event)
+        self._take(CANDIDATE, fields, ts, path, lineno, offset)
+        return f"{fields[0]}: {fields[3] or ''}"
 
-    def update_candidate(self, event: Event, ts: float, where: Where) -> None:
+    def _take(
+        self,
+        kind: str,
+        fields: tuple[Any, ...],
+        ts: float,
+        path: str,
+        lineno: int,
+        offset: int,
+    ) -> None:
+        """Apply a candidate or vote line now, or queue it for a later join."""
+        if self.deferred is not None:
+            self.deferred.append((kind, fields, ts, path, lineno, offset))
+            return
+        where = new_tuple(Where, (path, lineno, offset))
+        if kind == VOTE:
+            self.vote(fields, ts, where)  # type: ignore[arg-type]
+        else:
+            self.update_candidate(fields, ts, where)  # type: ignore[arg-type]
+
+    def update_candidate(
+        self, fields: CandidateFields, ts: float, where: Where
+    ) -> None:
         """The candidates-table half of a candidate line: fields present replace."""
-        cid, run = event["id"], opt_str(event, "run")
+        cid, agent, run, summary, confidence, spent, tests, commit, answer = fields
         cand = self.candidates.get(cid)
         if cand is None:
             seq = len(self.candidates)
-            cand = Candidate(cid, run or "", event["agent"], seq, ts, ts)
+            cand = Candidate(cid, run or "", agent, seq, ts, ts)
             self.candidates[cid] = cand
-            self._tally(cand)
-        cand.agent, cand.ts, cand.where = event["agent"], ts, where
+            if cid in self.ballots:
+                self._tally(cand)
+        cand.agent, cand.ts, cand.where = agent, ts, where
+        # A field of the wrong type is absent, and an absent field keeps its value.
         if run is not None:
             cand.run = run
-        # A field of the wrong type is absent, and an absent field keeps its value.
-        summary, confidence = opt_str(event, "summary"), opt_confidence(event)
-        spent, tests = opt_int(event, "tokens_delta"), opt_tests(event)
-        commit = opt_str(event, "commit")
         if summary is not None:
-            cand.summary = _clip(summary)
+            cand.summary = summary
         if confidence is not None:
             cand.confidence = confidence
         if spent is not None:
@@ -333,30 +397,24 @@ class RunState:
         if tests is not None:
             cand.tests = tests
         if commit is not None:
-            cand.commit = _clip(commit)
-        if type(event.get("answer")) is str:
+            cand.commit = commit
+        if answer:
             cand.answer_at = where
 
-    def vote(self, event: Event, ts: float, where: Where) -> None:
+    def vote(self, fields: VoteFields, ts: float, where: Where) -> None:
         """The ballot half of a vote line (the line itself is counted by `apply`)."""
-        vote_id = opt_str(event, "vote_id")
+        cid, voter, verdict, reason, vote_id = fields
         if vote_id is not None:
             if vote_id in self.vote_ids:
                 return
             self.vote_ids.add(vote_id)
         self.votes += 1
 
-        cid, voter = event["candidate"], event["voter"]
-        ballot = self.ballots.setdefault(cid, {})
+        ballot = self.ballots.get(cid)
+        if ballot is None:
+            ballot = self.ballots[cid] = {}
         previous = ballot.get(voter)
-        vote = Vote(
-            voter,
-            event["verdict"],
-            ts,
-            _clip(opt_str(event, "reason")),
-            vote_id,
-            where,
-        )
+        vote = Vote(voter, verdict, ts, reason, vote_id, where)
         ballot[voter] = vote
         cand = self.candidates.get(cid)
         if cand is not None:
@@ -365,8 +423,58 @@ class RunState:
 
     def _tally(self, cand: Candidate) -> None:
         """Count votes that arrived before their candidate did."""
-        for vote in self.ballots.get(cand.id, {}).values():
+        for vote in self.ballots[cand.id].values():
             _count(cand, vote, +1)
+
+
+VOTE, CANDIDATE = "vote", "candidate"
+
+CandidateFields = tuple[
+    str,
+    str,
+    str | None,
+    str | None,
+    float | None,
+    int | None,
+    tuple[int, int] | None,
+    str | None,
+    bool,
+]
+"""What one candidate line says: id, agent, run, summary, confidence,
+tokens_delta, tests, commit, and whether it carries an answer. None is absent."""
+
+VoteFields = tuple[str, str, str, str | None, str | None]
+"""What one vote line says: candidate, voter, verdict, reason, vote_id."""
+
+Deferred = tuple[str, tuple[Any, ...], float, str, int, int]
+"""A queued candidate or vote line: kind, its fields, ts, path, lineno, offset.
+Plain tuples of plain values, so a slice's queue crosses processes cheaply."""
+
+
+def candidate_fields(event: Event) -> CandidateFields:
+    return (
+        event["id"],
+        event["agent"],
+        opt_str(event, "run"),
+        _text(event, "summary"),
+        opt_confidence(event),
+        opt_int(event, "tokens_delta"),
+        opt_tests(event),
+        _text(event, "commit"),
+        type(event.get("answer")) is str,
+    )
+
+
+def vote_fields(event: Event) -> VoteFields | None:
+    """None when the line is not a vote by the rules of `format.check_event`."""
+    cid, verdict, voter = (
+        event.get("candidate"),
+        event.get("verdict"),
+        event.get("voter"),
+    )
+    if type(cid) is not str or verdict not in VERDICTS or type(voter) is not str:
+        return None
+    return (cid, voter, verdict, _text(event, "reason"), opt_str(event, "vote_id"))
 
 
 def _count(cand: Candidate, vote: Vote | None, sign: int) -> None:
@@ -383,23 +491,19 @@ new_tuple = tuple.__new__
 that costs more than decoding the line."""
 
 
-def _note(agent: AgentState, ts: float, kind: str, text: str, where: Where) -> None:
-    if len(text) > PREVIEW:
-        text = text[: PREVIEW - 1] + "…"
-    agent.recent.append(new_tuple(Recent, (ts, kind, text, where)))
-
-
-def _clip(text: str | None) -> str | None:
-    if text is None or len(text) <= PREVIEW:
-        return text
-    return text[: PREVIEW - 1] + "…"
+def _text(event: Event, key: str) -> str | None:
+    """A string field, cut to `PREVIEW` characters; None when absent."""
+    text = event.get(key)
+    if type(text) is not str:
+        return None
+    return text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "…"
 
 
 _HANDLERS = {
-    "phase": RunState._phase,
     "checkpoint": RunState._checkpoint,
     "candidate": RunState._candidate,
     "message": RunState._message,
     "start": RunState._status,
     "end": RunState._status,
 }
+_note_text = RunState._note_text

@@ -179,8 +179,10 @@ def opt_tests(event: Event) -> tuple[int, int] | None:
     tests = event.get("tests")
     if type(tests) is not dict:
         return None
-    passed, failed = opt_count(tests, "passed"), opt_count(tests, "failed")
-    if passed is None or failed is None:
+    passed, failed = tests.get("passed"), tests.get("failed")
+    if type(passed) is not int or not 0 <= passed <= MAX_COUNT:
+        return None
+    if type(failed) is not int or not 0 <= failed <= MAX_COUNT:
         return None
     return (passed, failed)
 

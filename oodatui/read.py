@@ -8,18 +8,20 @@ woken by file-system events or by a timer in polling mode.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from oodatui import slices
-from oodatui.adapters import Adapter, detect, make_adapter
-from oodatui.fold import RunState, Where, new_tuple
+from oodatui.adapters import detect, make_adapter
+from oodatui.fold import RunState, Where
 from oodatui.follow import (
     MAX_LINE,
     FileTail,
@@ -32,6 +34,9 @@ from oodatui.follow import (
     ident_of,
 )
 from oodatui.format import Invalid, check_event, decode, parse_line, strip_line
+
+if TYPE_CHECKING:
+    from oodatui.adapters import Adapter
 
 __all__ = ["Reader", "Source", "read_once", "read_line_at"]
 
@@ -167,7 +172,7 @@ class Reader:
     ) -> int:
         count = 0
         now = time.time()
-        with self.lock:
+        with self.lock, _collector_paused():
             for entry in entries:
                 if isinstance(entry, Run):
                     self._take_run(source, entry, now)
@@ -227,18 +232,17 @@ class Reader:
             for line in run.lines():
                 self._take(source, line, now)
             return
-        path, apply, loads = source.tail.path, self.state.apply, orjson.loads
+        path, apply, loads = source.tail.path, self.state.apply_at, orjson.loads
         lineno, offset, good = run.lineno, run.offset, 0
         for data in run.parts:
             try:
                 event = loads(data)
             except orjson.JSONDecodeError:
                 event = None
-            where = new_tuple(Where, (path, lineno, offset))
-            if type(event) is dict and check_event(event) is None:
-                apply(event, where, now)
+            if type(event) is dict and apply(event, path, lineno, offset, now):
                 good += 1
             else:
+                where = Where(path, lineno, offset)
                 self._take_v1(source, Line(lineno, offset, data), where, now)
             lineno += 1
             offset += len(data) + 1
@@ -461,6 +465,21 @@ def read_once(
     reader.poll(final=True)
     reader.close()
     return reader
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Folding a batch makes a container or two per line and keeps few of them:
+    the cyclic collector's passes over them would cost a third of the fold. Only
+    `RunState` objects are kept, and they hold no cycles."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _moved(tail: FileTail, ident: Ident) -> bool:

@@ -11,13 +11,10 @@ and the set-aside lines are replayed, so the result is the sequential fold's.
 from __future__ import annotations
 
 import os
-import pickle
-import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-from oodatui.fold import AgentState, BadLine, Recent, RunState, Where
+from oodatui.fold import VOTE, AgentState, BadLine, RunState, Where
 
 __all__ = ["MIN_SIZE", "Slice", "Worker", "worth_it", "plan", "start", "join"]
 
@@ -100,6 +97,8 @@ class Worker:
     carried into it."""
 
     def __init__(self, part: Slice, now: float) -> None:
+        import subprocess
+
         self.part, self.now = part, now
         args = [part.path, str(part.start), str(part.end), repr(now)]
         self.process = subprocess.Popen(
@@ -112,6 +111,8 @@ class Worker:
 
     def result(self) -> Folded:
         """The worker's fold; should it have failed, the slice is folded here."""
+        import pickle
+
         try:
             data, _ = self.process.communicate()
             if self.process.returncode == 0:
@@ -130,7 +131,7 @@ class Worker:
 
 def _child_env() -> dict[str, str]:
     """This environment, with this package importable however it was found."""
-    home = str(Path(__file__).resolve().parents[1])
+    home = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     paths = [home, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
@@ -166,11 +167,12 @@ def join(state: RunState, part: RunState, lines_before: int) -> None:
             state.agents[key] = later
         else:
             join_agents(earlier, later)
-    for event, ts, where in part.deferred or ():
-        if event["type"] == "vote":
-            state.vote(event, ts, shift(where))
+    for kind, fields, ts, path, lineno, offset in part.deferred or ():
+        where = Where(path, lineno + lines_before, offset)
+        if kind == VOTE:
+            state.vote(fields, ts, where)  # type: ignore[arg-type]
         else:
-            state.update_candidate(event, ts, shift(where))
+            state.update_candidate(fields, ts, where)  # type: ignore[arg-type]
     if part.last_ts is not None and (state.last_ts or 0.0) < part.last_ts:
         state.last_ts = part.last_ts
     newest = part.last_agent_ts
@@ -227,9 +229,9 @@ class _Shift:
         return where._replace(lineno=where.lineno + self.lines_before)
 
     def agent(self, agent: AgentState) -> None:
-        recent = [r._replace(where=self(r.where)) for r in agent.recent]
+        recent = [r._replace(lineno=r.lineno + self.lines_before) for r in agent.recent]
         agent.recent.clear()
-        agent.recent.extend(Recent(*r) for r in recent)
+        agent.recent.extend(recent)
 
 
 def workers() -> int:
@@ -242,6 +244,8 @@ _WORKER = "import sys; from oodatui.slices import main; sys.exit(main(sys.argv[1
 
 def main(argv: list[str]) -> int:
     """The worker's side: fold the slice named in `argv`, pickle it to stdout."""
+    import pickle
+
     path, begin, end, now = argv
     folded = fold_slice(Slice(path, int(begin), int(end)), float(now))
     sys.stdout.buffer.write(pickle.dumps(folded, protocol=pickle.HIGHEST_PROTOCOL))

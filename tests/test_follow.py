@@ -23,7 +23,7 @@ import orjson
 import pytest
 
 from oodatui import follow
-from oodatui.fold import RunState, Where
+from oodatui.fold import RunState
 from oodatui.follow import (
     FileTail,
     Follower,
@@ -66,9 +66,11 @@ class Recorder(RunState):
 
     seen: list[str] = field(default_factory=list)
 
-    def apply(self, event: dict[str, Any], where: Where, now: float) -> None:
-        self.seen.append(event.get("text", event["type"]))
-        super().apply(event, where, now)
+    def apply_at(self, event: dict[str, Any], *place: Any) -> bool:
+        taken = super().apply_at(event, *place)
+        if taken:
+            self.seen.append(event.get("text", event["type"]))
+        return taken
 
 
 class GuardedReader(Reader):

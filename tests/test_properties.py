@@ -396,6 +396,56 @@ def test_the_parser_takes_mutated_lines(raw: bytes, first: bool) -> None:
     check_parsed(raw, first)
 
 
+# Lines near the edge of being events: each field that makes one is right,
+# wrong or missing.
+kinds = st.sampled_from(["phase", "candidate", "vote", "checkpoint", "tool", "end"])
+odd_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.floats(allow_nan=False),
+    st.sampled_from(["", "Act", "vote", "approved"]),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.just("k"), st.integers(), max_size=1),
+)
+good_values = {
+    "type": kinds,
+    "agent": agents,
+    "phase": st.sampled_from(PHASES),
+    "id": candidate_ids,
+    "candidate": candidate_ids,
+    "verdict": st.sampled_from(["approve", "veto", "clear"]),
+    "voter": agents,
+    "ts": timestamps,
+}
+
+
+@st.composite
+def edge_events(draw: st.DrawFn) -> dict[str, Any]:
+    """Each field that makes an event is right, wrong or missing, with the
+    type most often right, so every type's own checks get tried."""
+    event = {}
+    for key, good in good_values.items():
+        how = draw(st.sampled_from(["good", "good", "odd", "missing"]))
+        if how == "good":
+            event[key] = draw(good)
+        elif how == "odd":
+            event[key] = draw(odd_values)
+    return event
+
+
+@settings(BUDGET, max_examples=500)
+@given(edge_events())
+def test_the_fold_takes_exactly_what_the_format_calls_an_event(event: dict) -> None:
+    """The reader folds a decoded line without asking `check_event` first: the
+    fold's own checks must say yes and no exactly where the format does."""
+    state = RunState()
+    taken = state.apply_at(event, "run.jsonl", 1, 0, 1.7e9)
+    assert taken == (check_event(event) is None)
+    if not taken:
+        assert state == RunState()
+
+
 @BUDGET
 @given(events, st.booleans())
 def test_every_generated_event_parses_back(event: dict, crlf: bool) -> None:

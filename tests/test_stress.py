@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 import pytest
 
-from oodatui.fold import RunState, Where
+from oodatui.fold import RunState
 from oodatui.read import Reader, read_once
 from oodatui.summary import summary
 
@@ -77,10 +77,11 @@ class Arrivals(RunState):
 
     order: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
-    def apply(self, event: dict[str, Any], where: Where, now: float) -> None:
-        if "seq" in event:
+    def apply_at(self, event: dict[str, Any], *place: Any) -> bool:
+        taken = super().apply_at(event, *place)
+        if taken and "seq" in event:
             self.order[event["agent"]].append(event["seq"])
-        super().apply(event, where, now)
+        return taken
 
 
 def planned_votes() -> list[tuple[str, str, str]]:

@@ -29,7 +29,7 @@ import orjson
 import pytest
 from hardening_support import FIGURES, child_env, oodatui, parsed_lines
 
-from oodatui.fold import RunState, Where
+from oodatui.fold import RunState
 from oodatui.read import Reader, read_once
 from oodatui.runlog import RunLog
 from oodatui.summary import summary
@@ -116,12 +116,13 @@ class Arrivals(RunState):
     seqs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     vote_lines: list[str] = field(default_factory=list)
 
-    def apply(self, event: dict[str, Any], where: Where, now: float) -> None:
-        if "seq" in event:
+    def apply_at(self, event: dict[str, Any], *place: Any) -> bool:
+        taken = super().apply_at(event, *place)
+        if taken and "seq" in event:
             self.seqs[event["agent"]].append(event["seq"])
-        if event["type"] == "vote":
+        if taken and event["type"] == "vote":
             self.vote_lines.append(event["vote_id"])
-        super().apply(event, where, now)
+        return taken
 
 
 class Dashboard:
