@@ -7,8 +7,12 @@ The headless core is importable without Textual:
 Names are imported on first use, so the command line starts quickly.
 """
 
-from importlib import import_module
-from typing import Any
+from __future__ import annotations
+
+# `typing` costs milliseconds at start-up; type checkers still see the import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["RunLog", "WriteError", "cast_vote", "read_once", "summary", "__version__"]
 
@@ -24,6 +28,8 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
+    from importlib import import_module
+
     if name not in _HOMES:
         raise AttributeError(f"module 'oodatui' has no attribute {name!r}")
     return getattr(import_module(_HOMES[name]), name)

@@ -9,11 +9,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
 
 from oodatui import __version__
 from oodatui.names import DEFAULT_POLICY, FORMAT_NAMES, POLICY_NAMES
+
+# `typing` costs milliseconds at start-up; type checkers still see the imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 __all__ = ["main"]
 

@@ -1,4 +1,7 @@
-"""The headless subcommands: `oodatui summary` and `oodatui vote`."""
+"""The headless subcommands: `oodatui summary` and `oodatui vote`.
+
+The writer is imported only when a vote is cast, so `summary` starts without it.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from oodatui.format import VERDICTS
 from oodatui.names import DEFAULT_POLICY, FORMAT_NAMES, POLICY_NAMES
 from oodatui.read import Reader, read_once
 from oodatui.safe import clean
-from oodatui.write import WriteError, cast_vote
+from oodatui.summary import print_summary, summary
 
 __all__ = ["summary_command", "vote_command"]
 
@@ -33,8 +36,6 @@ def summary_command(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
 
-    from oodatui.summary import print_summary, summary
-
     try:
         reader = read_once(args.paths, format=args.format)
     except NotFollowable as exc:
@@ -47,9 +48,7 @@ def summary_command(argv: list[str]) -> int:
         sys.stdout.buffer.write(b"\n")
         sys.stdout.flush()
     else:
-        from rich.console import Console
-
-        print_summary(data, args.policy, Console())
+        print_summary(data, args.policy)
     return 1 if missing else 0
 
 
@@ -110,6 +109,8 @@ def vote_command(argv: list[str]) -> int:
         help="create LOG if it does not exist (a new votes file)",
     )
     args = parser.parse_args(argv)
+
+    from oodatui.write import WriteError, cast_vote
 
     foreign = _foreign_format(args.log)
     if foreign:

@@ -13,7 +13,6 @@ import stat
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 __all__ = [
@@ -456,4 +455,4 @@ def _jsonl_under(root: str) -> Iterator[str]:
         subdirs[:] = [d for d in subdirs if not d.startswith(".")]
         for name in files:
             if name.endswith(".jsonl"):
-                yield str(Path(folder, name))
+                yield os.path.join(folder, name)

@@ -3,16 +3,18 @@
 Agents and voters write whatever they like. Before any of it reaches the
 screen, control characters (C0, DEL, C1: the start of every escape sequence),
 bidirectional overrides, zero-width and other invisible format characters are
-replaced by visible stand-ins, and the result is wrapped in a `Text`, never
-parsed as markup.
+replaced by visible stand-ins. The views wrap the result in a `Text`, never
+parsed as markup; the plain-text summary prints it as it is.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 __all__ = ["clean", "inert", "one_line"]
 
@@ -53,4 +55,6 @@ def one_line(text: str, limit: int = 200) -> str:
 
 def inert(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
     """Agent text as a `Text` that no markup or escape sequence can leave."""
+    from rich.text import Text  # here, so the plain-text commands never load rich
+
     return Text(clean(text or "", keep_newlines), style=style, no_wrap=False)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
+
+from oodatui.summary import CELL_LIMIT, print_summary
 
 LOG = b"""\
 {"type":"phase","agent":"b","run":"r","phase":"observe","tokens":5}
@@ -121,6 +125,66 @@ def test_folders_and_several_files(tmp_path: Path) -> None:
     (tmp_path / "ignored.txt").write_bytes(b"not a log\n")
     data = orjson.loads(run("--json", str(tmp_path)).stdout)
     assert data["events"] == 13 and data["bad_lines"] == 2
+
+
+TABLES = """\
+12 events, 2 votes, 2 bad lines
+
+Agents
+run  agent  phase   loops  checks  ok  chain  tokens
+---  -----  ------  -----  ------  --  -----  ------
+     z      -           0       0   0      0       0
+r    a      -           0       0   0      0       0
+r    b      orient      1       2   1      1      12
+
+Candidates by recent
+#  id  agent  conf  tokens  tests  +  -
+-  --  -----  ----  ------  -----  -  -
+1  c2  a         -       -  2/2    0  1
+2  c1  b      0.40      50  -      1  0
+"""
+
+
+def test_tables_are_plain_text_in_columns(tmp_path: Path) -> None:
+    """Names left-aligned, numbers right-aligned, `-` where nothing is known."""
+    log = tmp_path / "run.jsonl"
+    log.write_bytes(LOG)
+    done = run(str(log))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == TABLES
+
+
+def agent_row(run: str, agent: str) -> dict[str, Any]:
+    counts = ("loops", "checkpoints", "checkpoints_ok", "since_checkpoint", "tokens")
+    return {"run": run, "agent": agent, "phase": None} | dict.fromkeys(counts, 0)
+
+
+def test_wide_marked_and_long_names_keep_the_columns() -> None:
+    """A wide character takes two columns, a combining mark none, and a name
+    longer than a cell is cut with an ellipsis."""
+    data = {
+        "events": 1234,
+        "votes": 0,
+        "bad_lines": 0,
+        "agents": [
+            agent_row("\u4e2d\u6587", "e\u0301"),
+            agent_row("r", "x" * 100),
+        ],
+        "candidates": [],
+    }
+    out = io.StringIO()
+    print_summary(data, "tests", out)
+    lines = out.getvalue().splitlines()
+    agent = CELL_LIMIT + 2  # the widest name, and the gap after it
+    assert lines[0] == "1,234 events, 0 votes, 0 bad lines"
+    assert lines[3].startswith("run   " + "agent".ljust(agent) + "phase  loops")
+    assert lines[5].startswith("\u4e2d\u6587  " + "e\u0301" + " " * (agent - 1) + "-")
+    assert lines[6].startswith("r     " + "x" * (CELL_LIMIT - 1) + "\u2026  -")
+    assert lines[-3:] == [
+        "Candidates by tests",
+        "#  id  agent  conf  tokens  tests  +  -",
+        "-  --  -----  ----  ------  -----  -  -",
+    ]
 
 
 def test_tables_show_agent_text_inert(tmp_path: Path) -> None:

@@ -39,7 +39,10 @@ GROUPS: dict[str, Group] = {
     "keys": (keys.keys, ("keys_p99",)),
     "vote": (keys.vote, ("vote_median",)),
     "memory": (core.memory, ("memory_small", "memory_full")),
-    "startup": (core.startup, ("startup_help", "startup_summary")),
+    "startup": (
+        core.startup,
+        ("startup_help", "startup_summary", "startup_orjson"),
+    ),
     "peers": (core.peers, ("peer_jq", "peer_toolong")),
 }
 """Groups of figures in the order they are measured and shown."""

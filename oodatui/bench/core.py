@@ -14,7 +14,10 @@ the reader's own VmHWM). Growth is the difference.
 
 Start-up: wall time of whole processes, `python -c pass` against the console
 script's code path (`oodatui.cli.main`) for `--help` and for `summary` on a
-small log, interleaved and repeated; medians are compared.
+small log, interleaved and repeated; medians are compared. Bytecode is
+compiled once beforehand into a cache of the run's own, as `pip install`
+leaves it. A further figure times `python -c "import orjson"`: the floor any
+command that decodes a line stands on.
 
 Peers: `jq -c . LOG >/dev/null` timed as a process over the same log.
 """
@@ -158,17 +161,26 @@ def memory(bench: Bench) -> list[Figure]:
     ]
 
 
-def _wall(command: list[str]) -> float:
+def _wall(command: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(
         command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
-        env=child_env(),
+        env=env or child_env(),
         check=True,
     )
     return time.perf_counter() - start
+
+
+def compiled_env(bench: Bench) -> dict[str, str]:
+    """Children that keep compiled bytecode, in a cache of the run's own, as an
+    installed package has it (an environment may forbid writing bytecode)."""
+    env = child_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(bench.folder / "pycache")
+    return env
 
 
 def startup(bench: Bench) -> list[Figure]:
@@ -177,16 +189,37 @@ def startup(bench: Bench) -> list[Figure]:
         "bare": [sys.executable, "-c", "pass"],
         "help": [sys.executable, "-c", ENTRY, "--help"],
         "summary": [sys.executable, "-c", ENTRY, "summary", small],
+        "orjson": [sys.executable, "-c", "import orjson"],
     }
+    env = compiled_env(bench)
+    for command in commands.values():
+        _wall(command, env)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(bench.repeats):
         for name, command in commands.items():
-            times[name].append(_wall(command))
+            times[name].append(_wall(command, env))
     bare = median(times["bare"])
     return [
         _startup_figure("startup_help", "oodatui --help", times["help"], bare),
         _startup_figure("startup_summary", "oodatui summary", times["summary"], bare),
+        _floor_figure(times["orjson"], bare),
     ]
+
+
+def _floor_figure(times: list[float], bare: float) -> Figure:
+    value = median(times)
+    return Figure(
+        "startup_orjson",
+        "7 floor: python -c 'import orjson'",
+        value * 1000,
+        "ms",
+        baseline=bare * 1000,
+        baseline_label="python -c pass",
+        ratio=value / bare,
+        note="what decoding JSON at all costs to start; orjson imports "
+        "dataclasses, uuid, json, datetime and more",
+        detail={"seconds": times},
+    )
 
 
 def _startup_figure(name: str, what: str, times: list[float], bare: float) -> Figure:
