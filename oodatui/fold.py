@@ -7,6 +7,7 @@ event stays in its file, found again through the `Where` kept beside it.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -71,19 +72,11 @@ class Checkpoint(NamedTuple):
 
 
 class Recent(NamedTuple):
-    """One line of an agent's recent history, as the detail pane lists it.
-    Flat, so that keeping one per line costs a single tuple."""
+    """One line of an agent's recent history, as the detail pane lists it."""
 
     ts: float
     kind: str
     text: str
-    path: str
-    lineno: int
-    offset: int
-
-    @property
-    def where(self) -> Where:
-        return Where(self.path, self.lineno, self.offset)
 
 
 @dataclass(slots=True)
@@ -206,6 +199,7 @@ class RunState:
 
     def apply(self, event: Event, where: Where, now: float) -> bool:
         """Fold one event; `now` stands in for a missing `ts`."""
+        self.version += 1
         return self.apply_at(event, where.path, where.lineno, where.offset, now)
 
     def apply_at(
@@ -219,7 +213,8 @@ class RunState:
         two to the same answer), so a decoded line needs no second pass.
 
         Written out in one piece on purpose: a phase line (most lines) is
-        folded without a further call, which is a fifth of its cost.
+        folded without a further call, which is a fifth of its cost. The
+        caller bumps `version` once for a batch of lines.
         """
         kind = event.get("type")
         if kind == "vote":
@@ -246,7 +241,6 @@ class RunState:
             if ts is None:
                 ts = now
         self.events += 1
-        self.version += 1
         if self.last_ts is None or ts > self.last_ts:
             self.last_ts = ts
 
@@ -286,7 +280,7 @@ class RunState:
             text = ""
         elif len(text) > PREVIEW:
             text = text[: PREVIEW - 1] + "…"
-        agent.recent.append(new_tuple(Recent, (ts, kind, text, path, lineno, offset)))
+        agent.recent.append(new_tuple(Recent, (ts, kind, text)))
         return True
 
     def _stamp(self, event: Event, now: float) -> float:
@@ -297,7 +291,6 @@ class RunState:
             if ts is None:
                 ts = now
         self.events += 1
-        self.version += 1
         if self.last_ts is None or ts > self.last_ts:
             self.last_ts = ts
         return ts
@@ -452,10 +445,13 @@ Plain tuples of plain values, so a slice's queue crosses processes cheaply."""
 
 
 def candidate_fields(event: Event) -> CandidateFields:
+    """Names that repeat across many candidates (agent, run) are interned: a
+    long run keeps one copy of each, not one per candidate."""
+    run = event.get("run")
     return (
         event["id"],
-        event["agent"],
-        opt_str(event, "run"),
+        intern(event["agent"]),
+        intern(run) if type(run) is str else None,
         _text(event, "summary"),
         opt_confidence(event),
         opt_int(event, "tokens_delta"),
@@ -474,7 +470,8 @@ def vote_fields(event: Event) -> VoteFields | None:
     )
     if type(cid) is not str or verdict not in VERDICTS or type(voter) is not str:
         return None
-    return (cid, voter, verdict, _text(event, "reason"), opt_str(event, "vote_id"))
+    reason, vote_id = _text(event, "reason"), opt_str(event, "vote_id")
+    return (cid, intern(voter), intern(verdict), reason, vote_id)
 
 
 def _count(cand: Candidate, vote: Vote | None, sign: int) -> None:
@@ -486,6 +483,7 @@ def _count(cand: Candidate, vote: Vote | None, sign: int) -> None:
         cand.vetoes += sign
 
 
+intern = sys.intern
 new_tuple = tuple.__new__
 """Builds a named tuple without its Python-level constructor: on the hot path
 that costs more than decoding the line."""

@@ -280,7 +280,8 @@ class FileTail:
         if cut < 0:
             self._hold(data, start)
             return
-        parts = data[:cut].split(b"\n")
+        parts = data.split(b"\n")
+        rest = parts.pop()  # the unfinished last line, split off without a copy
         end = start + self._skipping + cut + 1
         if self._skipping:
             size = self._skipping + len(parts[0])
@@ -295,7 +296,7 @@ class FileTail:
             lines.append(Run(self.lineno + 1, start, parts))
             self.lineno += len(parts)
         self._pending = b""
-        self._hold(data[cut + 1 :], end)
+        self._hold(rest, end)
 
     def _emit_checked(
         self, parts: list[bytes], start: int, lines: list[Run | Partial | TooLong]

@@ -156,12 +156,13 @@ def fold_slice(part: Slice, now: float) -> Folded:
 
 def join(state: RunState, part: RunState, lines_before: int) -> None:
     """Append a later slice's state to `state`, as if folded after it."""
-    shift = _Shift(lines_before)
     state.events += part.events
     state.bad_lines += part.bad_lines
-    state.bad.extend(BadLine(shift(b.where), b.reason) for b in part.bad)
+    state.bad.extend(
+        BadLine(b.where._replace(lineno=b.where.lineno + lines_before), b.reason)
+        for b in part.bad
+    )
     for key, later in part.agents.items():
-        shift.agent(later)
         earlier = state.agents.get(key)
         if earlier is None:
             state.agents[key] = later
@@ -217,21 +218,6 @@ def join_agents(a: AgentState, b: AgentState) -> None:
         (a.recent, b.recent),
     ):
         mine.extend(theirs)  # type: ignore[arg-type]
-
-
-class _Shift:
-    """Renumbers a later slice's lines to their place in the whole file."""
-
-    def __init__(self, lines_before: int) -> None:
-        self.lines_before = lines_before
-
-    def __call__(self, where: Where) -> Where:
-        return where._replace(lineno=where.lineno + self.lines_before)
-
-    def agent(self, agent: AgentState) -> None:
-        recent = [r._replace(lineno=r.lineno + self.lines_before) for r in agent.recent]
-        agent.recent.clear()
-        agent.recent.extend(recent)
 
 
 def workers() -> int:
