@@ -45,7 +45,7 @@ EVENTS = st.one_of(
 
 def fold(events: list[dict[str, Any]], deferred: bool, first: int = 1) -> RunState:
     """Fold `events` as lines `first`, `first` + 1, …, each with that `ts`."""
-    state = RunState(deferred=[] if deferred else None)
+    state = RunState(deferred=slices.Spool() if deferred else None)
     for n, event in enumerate(events):
         state.apply({**event, "ts": float(first + n)}, Where("f", first + n, 0), 0.0)
     return state
@@ -54,6 +54,15 @@ def fold(events: list[dict[str, Any]], deferred: bool, first: int = 1) -> RunSta
 @settings(max_examples=300, deadline=None)
 @given(st.lists(EVENTS, max_size=60), st.data())
 def test_joined_slices_equal_the_sequential_fold(events, data) -> None:
+    spooled, slices.SPOOLED = slices.SPOOLED, data.draw(st.integers(1, 5))
+    try:
+        check_joined_slices(events, data)
+    finally:
+        slices.SPOOLED = spooled
+
+
+def check_joined_slices(events, data) -> None:  # type: ignore[no-untyped-def]
+    """Queued lines are pickled a few at a time here, as a worker does."""
     cuts = sorted(data.draw(st.lists(st.integers(0, len(events)), max_size=3)))
     bounds = [0, *cuts, len(events)]
     whole = fold(events, deferred=False)
