@@ -193,6 +193,9 @@ class RunState:
     today on last month's run does not make it live)."""
     version: int = 0
     """Bumped by every change, so views redraw only when something happened."""
+    touched: set[str] | None = None
+    """When set, the ids of candidates changed since a ranking last took it
+    (`rank.TopK`), so the top k need not be found among all candidates again."""
     deferred: list[Deferred] | None = None
     """When set, candidate and vote lines are queued here instead of applied:
     a slice of a log folded apart is joined later in order (`oodatui.slices`)."""
@@ -370,6 +373,8 @@ class RunState:
     ) -> None:
         """The candidates-table half of a candidate line: fields present replace."""
         cid, agent, run, summary, confidence, spent, tests, commit, answer = fields
+        if self.touched is not None:
+            self.touched.add(cid)
         cand = self.candidates.get(cid)
         if cand is None:
             seq = len(self.candidates)
@@ -411,6 +416,8 @@ class RunState:
         ballot[voter] = vote
         cand = self.candidates.get(cid)
         if cand is not None:
+            if self.touched is not None:
+                self.touched.add(cid)
             _count(cand, previous, -1)
             _count(cand, vote, +1)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 
-from oodatui.fold import Candidate
+from oodatui.fold import Candidate, RunState
 from oodatui.names import DEFAULT_POLICY, POLICY_NAMES
 
-__all__ = ["POLICIES", "DEFAULT_POLICY", "rank", "top", "next_policy"]
+__all__ = ["POLICIES", "DEFAULT_POLICY", "rank", "top", "TopK", "next_policy"]
 
 Key = Callable[[Candidate], tuple[object, ...]]
 
@@ -56,6 +56,48 @@ def rank(candidates: Iterable[Candidate], policy: str) -> list[Candidate]:
 def top(candidates: Iterable[Candidate], policy: str, k: int) -> list[Candidate]:
     """The first `k` of `rank`, without sorting the rest."""
     return heapq.nlargest(k, candidates, key=POLICIES[policy])
+
+
+class TopK:
+    """`top` over a state's candidates, kept current between calls.
+
+    A state that tracks what it touched (`RunState.touched`) lets a call look
+    only at the previous top k and at the candidates changed since: a candidate
+    left alone keeps its key, so one that was below the top k stays below it.
+    When a member of the previous top k lost ground, or the policy, `k` or
+    the state changed, all candidates are ranked again. Keys never tie (they
+    end in `seq`), so the result is exactly `top`'s.
+    """
+
+    def __init__(self) -> None:
+        self._of: tuple[int, str, int] | None = None
+        self._best: list[tuple[tuple[object, ...], Candidate]] = []
+
+    def __call__(self, state: RunState, policy: str, k: int) -> list[Candidate]:
+        key, touched = POLICIES[policy], state.touched
+        state.touched = set()
+        if self._of != (id(state), policy, k) or touched is None:
+            pool = state.candidates.values()
+        else:
+            pool = self._pool(state, touched, key)
+        best = heapq.nlargest(k, pool, key=key)
+        self._of = (id(state), policy, k)
+        self._best = [(key(c), c) for c in best]
+        return best
+
+    def _pool(
+        self, state: RunState, touched: set[str], key: Key
+    ) -> Iterable[Candidate]:
+        """The previous best and the touched, or every candidate when that
+        might miss one."""
+        kept = {c.id: c for _, c in self._best}
+        if len(kept) < len(state.candidates):
+            for old, cand in self._best:
+                if cand.id in touched and key(cand) < old:
+                    return state.candidates.values()
+        changed = (state.candidates.get(cid) for cid in touched)
+        kept.update((c.id, c) for c in changed if c is not None)
+        return kept.values()
 
 
 def next_policy(policy: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oodatui.fold import RunState, Where
-from oodatui.rank import POLICIES, next_policy, rank, top
+from oodatui.rank import POLICIES, TopK, next_policy, rank, top
 
 
 def state_of(*candidates: dict[str, Any], votes: tuple = ()) -> RunState:
@@ -97,3 +99,54 @@ def test_next_policy_cycles_through_all() -> None:
         seen.append(policy)
         policy = next_policy(policy)
     assert sorted(seen) == sorted(POLICIES) and policy == "recent"
+
+
+# The top k kept current ---------------------------------------------------------
+
+ids = st.sampled_from(["c0", "c1", "c2", "c3"])
+lines = st.one_of(
+    st.fixed_dictionaries(
+        {"type": st.just("candidate"), "agent": st.just("a"), "id": ids},
+        optional={
+            "ts": st.floats(0, 100),
+            "confidence": st.floats(0, 1),
+            "tokens_delta": st.integers(0, 9),
+            "tests": st.fixed_dictionaries(
+                {"passed": st.integers(0, 3), "failed": st.integers(0, 3)}
+            ),
+        },
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("vote"),
+            "candidate": ids,
+            "verdict": st.sampled_from(["approve", "veto", "clear"]),
+            "voter": st.sampled_from(["x", "y", "z"]),
+        }
+    ),
+)
+calls = st.tuples(st.sampled_from(list(POLICIES)), st.integers(0, 3))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.lists(lines, max_size=4), calls), max_size=10))
+def test_the_kept_top_k_is_always_top(steps: list) -> None:
+    """Between calls lines arrive, and the policy or k may change: the kept
+    top k is still exactly what ranking every candidate gives."""
+    state, kept = RunState(), TopK()
+    for n, (batch, (policy, k)) in enumerate(steps):
+        for m, event in enumerate(batch):
+            state.apply(event, Where("f", n * 10 + m, 0), now=float(n))
+        assert kept(state, policy, k) == top(state.candidates.values(), policy, k)
+
+
+def test_a_leader_that_loses_ground_makes_room() -> None:
+    state = state_of({"id": "a"}, {"id": "b"}, votes=(("a", "approve", "x"),))
+    kept = TopK()
+    assert [c.id for c in kept(state, "approval", 1)] == ["a"]
+    state.apply(
+        {"type": "vote", "candidate": "a", "verdict": "veto", "voter": "x"},
+        Where("f", 9, 0),
+        now=9.0,
+    )
+    assert [c.id for c in kept(state, "approval", 1)] == ["b"]
