@@ -16,7 +16,7 @@ from oodatui.follow import NotFollowable
 from oodatui.format import VERDICTS
 from oodatui.names import DEFAULT_POLICY, FORMAT_NAMES, POLICY_NAMES
 from oodatui.read import Reader, read_once
-from oodatui.safe import clean
+from oodatui.safe import clean, json_inert
 from oodatui.summary import print_summary, summary
 
 __all__ = ["summary_command", "vote_command"]
@@ -44,10 +44,11 @@ def summary_command(argv: list[str]) -> int:
     data = summary(reader.state, args.policy, args.top)
     missing = _warn_about_sources(reader)
     if args.json:
-        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
-        sys.stdout.buffer.write(b"\n")
+        encoded = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+        sys.stdout.buffer.write(json_inert(encoded) + b"\n")
         sys.stdout.flush()
     else:
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
         print_summary(data, args.policy)
     return 1 if missing else 0
 

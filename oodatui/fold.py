@@ -43,6 +43,12 @@ HISTORY = 64
 PREVIEW = 240
 """How much of an agent's free text is kept in memory for display."""
 
+KIND_LIMIT = 64
+"""How much of an unknown line type is kept (a type is a short word)."""
+
+MAX_TOTAL = 2**63 - 1
+"""Where a sum of counts stops: it stays a 64-bit integer, which JSON tools read."""
+
 BAD_KEPT = 2000
 """Bad lines remembered in full; beyond that only counted."""
 
@@ -193,9 +199,9 @@ class RunState:
     today on last month's run does not make it live)."""
     version: int = 0
     """Bumped by every change, so views redraw only when something happened."""
-    touched: set[str] | None = None
-    """When set, the ids of candidates changed since a ranking last took it
-    (`rank.TopK`), so the top k need not be found among all candidates again."""
+    watchers: list[set[str]] = field(default_factory=list)
+    """Sets that collect the ids of candidates as they change, one for each
+    `rank.TopK` following this state, so it need not rank all candidates again."""
     deferred: list[Deferred] | None = None
     """When set, candidate and vote lines are queued here instead of applied:
     a slice of a log folded apart is joined later in order (`oodatui.slices`)."""
@@ -262,10 +268,14 @@ class RunState:
         tokens = event.get("tokens")
         if type(tokens) is int and 0 <= tokens <= MAX_COUNT:
             agent.tokens += tokens
+            if agent.tokens > MAX_TOTAL:
+                agent.tokens = MAX_TOTAL
 
         if phase is None:
             handler = _HANDLERS.get(kind, _note_text)
             text = handler(self, agent, event, ts, path, lineno, offset)
+            if len(kind) > KIND_LIMIT:
+                kind = kind[: KIND_LIMIT - 1] + "…"
         else:
             if phase != agent.phase:
                 agent.phase = phase
@@ -373,8 +383,8 @@ class RunState:
     ) -> None:
         """The candidates-table half of a candidate line: fields present replace."""
         cid, agent, run, summary, confidence, spent, tests, commit, answer = fields
-        if self.touched is not None:
-            self.touched.add(cid)
+        for touched in self.watchers:
+            touched.add(cid)
         cand = self.candidates.get(cid)
         if cand is None:
             seq = len(self.candidates)
@@ -416,8 +426,8 @@ class RunState:
         ballot[voter] = vote
         cand = self.candidates.get(cid)
         if cand is not None:
-            if self.touched is not None:
-                self.touched.add(cid)
+            for touched in self.watchers:
+                touched.add(cid)
             _count(cand, previous, -1)
             _count(cand, vote, +1)
 

@@ -114,7 +114,8 @@ def check_event(obj: Any) -> str | None:
     if type(obj.get("agent")) is not str:
         if kind in KNOWN_TYPES:
             return f'{kind}: "agent" must be a string'
-        return f'unknown type {kind!r} without a string "agent"'
+        shown = kind if len(kind) <= 60 else kind[:59] + "…"
+        return f'unknown type {shown!r} without a string "agent"'
     if kind == "phase" and obj.get("phase") not in PHASES:
         return 'phase: "phase" must be one of ' + ", ".join(PHASES)
     if kind == "candidate" and type(obj.get("id")) is not str:

@@ -59,45 +59,54 @@ def top(candidates: Iterable[Candidate], policy: str, k: int) -> list[Candidate]
 
 
 class TopK:
-    """`top` over a state's candidates, kept current between calls.
+    """`top` over one state's candidates, kept current between calls.
 
-    A state that tracks what it touched (`RunState.touched`) lets a call look
-    only at the previous top k and at the candidates changed since: a candidate
-    left alone keeps its key, so one that was below the top k stays below it.
-    When a member of the previous top k lost ground, or the policy, `k` or
-    the state changed, all candidates are ranked again. Keys never tie (they
-    end in `seq`), so the result is exactly `top`'s.
+    It registers a set on the state (`RunState.watchers`) that collects the ids
+    of candidates as they change; a call then looks only at the previous top k
+    and at those. A candidate left alone keeps its key, so one that was below
+    the top k stays below it. When a member of the previous top k lost ground,
+    or the policy, `k` or the state changed, all candidates are ranked again.
+    Keys never tie (they end in `seq`), so the result is exactly `top`'s. Call
+    it with the reader's lock held, like anything that looks at the state.
     """
 
     def __init__(self) -> None:
-        self._of: tuple[int, str, int] | None = None
+        self._state: RunState | None = None
+        self._touched: set[str] = set()
+        self._of: tuple[str, int] | None = None
         self._best: list[tuple[tuple[object, ...], Candidate]] = []
 
     def __call__(self, state: RunState, policy: str, k: int) -> list[Candidate]:
-        key, touched = POLICIES[policy], state.touched
-        state.touched = set()
-        if self._of != (id(state), policy, k) or touched is None:
-            pool = state.candidates.values()
+        key = POLICIES[policy]
+        if state is not self._state or self._of != (policy, k):
+            pool: Iterable[Candidate] = state.candidates.values()
+            self._follow(state)
         else:
-            pool = self._pool(state, touched, key)
+            pool = self._pool(state, key)
+        self._touched.clear()
         best = heapq.nlargest(k, pool, key=key)
-        self._of = (id(state), policy, k)
+        self._of = (policy, k)
         self._best = [(key(c), c) for c in best]
         return best
 
-    def _pool(
-        self, state: RunState, touched: set[str], key: Key
-    ) -> Iterable[Candidate]:
+    def _follow(self, state: RunState) -> None:
+        if self._state is not None:
+            watchers = self._state.watchers
+            watchers[:] = [w for w in watchers if w is not self._touched]
+        self._state = state
+        state.watchers.append(self._touched)
+
+    def _pool(self, state: RunState, key: Key) -> Iterable[Candidate]:
         """The previous best and the touched, or every candidate when that
         might miss one."""
         kept = {c.id: c for _, c in self._best}
         if len(kept) < len(state.candidates):
             for old, cand in self._best:
-                if cand.id in touched and key(cand) < old:
+                if cand.id in self._touched and key(cand) < old:
                     return state.candidates.values()
-        changed = (state.candidates.get(cid) for cid in touched)
+        changed = (state.candidates.get(cid) for cid in self._touched)
         kept.update((c.id, c) for c in changed if c is not None)
-        return kept.values()
+        return list(kept.values())
 
 
 def next_policy(policy: str) -> str:

@@ -105,6 +105,8 @@ class Reader:
         """Once set, a read in progress stops between batches."""
         self._polling = threading.Lock()
         self.lines_read = 0
+        self.now: float | None = None
+        """When set, the time given to lines without a `ts` (else the clock's)."""
         self._sync_sources()
 
     # Reading --------------------------------------------------------------
@@ -151,7 +153,7 @@ class Reader:
         """Read one file to its end, or about `budget` bytes of it, in batches
         folded each under the lock, so a view waiting for it never waits long."""
         if share and self._parallel and slices.worth_it(source):
-            return self._read_in_slices(source, final)
+            return self._read_in_slices(source, final, budget)
         count, start = 0, source.tail.offset
         while True:
             if budget is not None and source.tail.offset - start >= budget:
@@ -172,7 +174,7 @@ class Reader:
         self, source: Source, entries: list[Run | Partial | TooLong], final: bool
     ) -> int:
         count = 0
-        now = time.time()
+        now = self.now if self.now is not None else time.time()
         with self.lock:
             for entry in entries:
                 if isinstance(entry, Run):
@@ -187,16 +189,20 @@ class Reader:
         self.lines_read += count
         return count
 
-    def _read_in_slices(self, source: Source, final: bool) -> int:
-        """A cold read of a big file: the first slice here, the rest in workers."""
+    def _read_in_slices(self, source: Source, final: bool, budget: int | None) -> int:
+        """A cold read of a big file: the first slice here, the rest in workers.
+        Lines without a `ts` all take the time the read began, in every slice,
+        so that they keep the order of the file."""
         tail, now = source.tail, time.time()
         parts = slices.plan(tail.path, slices.workers())
         if len(parts) < 2:
             return self._read_source(source, final, share=False)
         workers = slices.start(parts[1:], now)
-        tail.end = parts[0].end
-        count = self._read_source(source, final=False, share=False)
-        tail.end = None
+        tail.end, self.now = parts[0].end, now
+        try:
+            count = self._read_source(source, final=False, share=False)
+        finally:
+            tail.end, self.now = None, None
         for part, worker in zip(parts[1:], workers, strict=True):
             if source.format != V1 or self._stopping:
                 worker.cancel()
@@ -210,7 +216,7 @@ class Reader:
             tail.offset = part.end
             self.lines_read += folded.lines
             count += folded.lines
-        return count + self._read_source(source, final, share=False)
+        return count + self._read_source(source, final, budget, share=False)
 
     def _read_retired(self, source: Source, final: bool) -> int:
         """The file that was at this path goes on being read, as it was, under
@@ -428,10 +434,10 @@ class Reader:
         source = self.sources.get(cand.where.path)
         if source is not None and source.foreign:
             return {"answer": self.answers.get(candidate_id)}
-        line = read_line_at(cand.where)
+        line = _candidate_at(cand.where, candidate_id)
         answer_at = cand.answer_at
         if line is not None and answer_at is not None and answer_at != cand.where:
-            older = read_line_at(answer_at) or {}
+            older = _candidate_at(answer_at, candidate_id) or {}
             line["answer"] = older.get("answer")
         return line
 
@@ -503,6 +509,15 @@ def _is_binary(line: Line) -> bool:
 
 def _typed(record: Any) -> bool:
     return type(record) is dict and type(record.get("type")) is str
+
+
+def _candidate_at(where: Where, candidate_id: str) -> dict[str, Any] | None:
+    """The candidate's line at `where`, if it is still there: after a rotation
+    or a truncation the path may hold another line at that offset."""
+    line = read_line_at(where)
+    if line is None or line.get("type") != "candidate":
+        return None
+    return line if line.get("id") == candidate_id else None
 
 
 def read_line_at(where: Where) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.text import Text
 
-__all__ = ["clean", "inert", "one_line"]
+__all__ = ["clean", "inert", "one_line", "json_inert"]
 
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
 _PICTURES[0x7F] = "\u2421"
@@ -58,3 +58,24 @@ def inert(text: str | None, style: str = "", keep_newlines: bool = False) -> Tex
     from rich.text import Text  # here, so the plain-text commands never load rich
 
     return Text(clean(text or "", keep_newlines), style=style, no_wrap=False)
+
+
+def json_inert(encoded: bytes) -> bytes:
+    """JSON text with every character that `clean` would replace written as a
+    `\\u` escape instead: the same JSON value, but nothing in it acts on a
+    terminal it is printed to. (The encoder escapes only C0 controls.)"""
+    text = encoded.decode()
+    if text.isascii() and "\x7f" not in text:
+        return encoded
+    return "".join(_json_escape(char) for char in text).encode()
+
+
+@lru_cache(maxsize=4096)
+def _json_escape(char: str) -> str:
+    if char < "\x7f" or _stand_in(char) == char:
+        return char
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"

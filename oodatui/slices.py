@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from oodatui.fold import VOTE, AgentState, BadLine, Deferred, RunState, Where
+from oodatui.fold import MAX_TOTAL, VOTE, AgentState, BadLine, Deferred, RunState, Where
 
 __all__ = ["MIN_SIZE", "Slice", "Worker", "worth_it", "plan", "start", "join"]
 
@@ -148,6 +148,7 @@ def fold_slice(part: Slice, now: float) -> Folded:
 
     state = RunState(deferred=Spool())
     reader = Reader([part.path], state=state, format="oodatui", parallel=False)
+    reader.now = now
     tail = reader.sources[part.path].tail
     tail.offset, tail.end = part.start, part.end
     lines = reader.poll(final=True)
@@ -207,11 +208,8 @@ def join(state: RunState, part: RunState, lines_before: int) -> None:
             state.vote(fields, ts, where)  # type: ignore[arg-type]
         else:
             state.update_candidate(fields, ts, where)  # type: ignore[arg-type]
-    if part.last_ts is not None and (state.last_ts or 0.0) < part.last_ts:
-        state.last_ts = part.last_ts
-    newest = part.last_agent_ts
-    if newest is not None and (state.last_agent_ts or 0.0) < newest:
-        state.last_agent_ts = newest
+    state.last_ts = _later(state.last_ts, part.last_ts)
+    state.last_agent_ts = _later(state.last_agent_ts, part.last_agent_ts)
     state.version += 1
 
 
@@ -237,11 +235,10 @@ def join_agents(a: AgentState, b: AgentState) -> None:
     a.checkpoints += b.checkpoints
     a.checkpoints_ok += b.checkpoints_ok
     a.checkpoints_failed += b.checkpoints_failed
-    a.tokens += b.tokens
+    a.tokens = min(a.tokens + b.tokens, MAX_TOTAL)
     a.events += b.events
     a.status = b.status if b.status is not None else a.status
-    if b.last_ts is not None and (a.last_ts or 0.0) < b.last_ts:
-        a.last_ts = b.last_ts
+    a.last_ts = _later(a.last_ts, b.last_ts)
     a.source = b.source
     for mine, theirs in (
         (a.phase_history, b.phase_history),
@@ -251,6 +248,13 @@ def join_agents(a: AgentState, b: AgentState) -> None:
         (a.recent, b.recent),
     ):
         mine.extend(theirs)  # type: ignore[arg-type]
+
+
+def _later(a: float | None, b: float | None) -> float | None:
+    """The later of two times, either of which may be unknown."""
+    if a is None or b is None:
+        return b if a is None else a
+    return max(a, b)
 
 
 def workers() -> int:

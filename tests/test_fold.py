@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from oodatui.fold import HISTORY, RunState, Where
+from oodatui.fold import HISTORY, KIND_LIMIT, MAX_TOTAL, RunState, Where
+from oodatui.format import MAX_COUNT
 
 HERE = Where("log.jsonl", 1, 0)
 
@@ -221,3 +222,32 @@ def test_the_answer_is_found_on_an_older_line(tmp_path) -> None:
     detail = read_once([log]).detail("c")
     assert detail is not None
     assert (detail["answer"], detail["confidence"]) == ("the fix", 0.5)
+
+
+def test_a_detail_is_not_read_from_whatever_took_the_line_s_place(tmp_path) -> None:
+    """After a rotation the path holds other lines at the same offsets: the
+    detail says it is gone rather than show another candidate's answer."""
+    from oodatui.read import Reader
+
+    log = tmp_path / "r.jsonl"
+    log.write_text('{"type":"candidate","agent":"a","id":"c1","answer":"one"}\n')
+    reader = Reader([log])
+    reader.poll()
+    assert reader.detail("c1")["answer"] == "one"  # type: ignore[index]
+
+    log.rename(tmp_path / "r.jsonl.1")
+    log.write_text('{"type":"candidate","agent":"a","id":"c2","answer":"two"}\n')
+    assert reader.detail("c1") is None
+
+
+def test_token_totals_stop_at_the_64_bit_limit() -> None:
+    state = RunState()
+    for _ in range(2050):
+        state.apply(phase("act", tokens=MAX_COUNT), HERE, now=1.0)
+    assert state.agents[("", "a")].tokens == MAX_TOTAL
+
+
+def test_an_unknown_type_is_kept_short() -> None:
+    state = RunState()
+    state.apply({"type": "x" * 10_000, "agent": "a"}, HERE, now=1.0)
+    assert len(state.agents[("", "a")].recent[-1].kind) == KIND_LIMIT

@@ -133,11 +133,13 @@ calls = st.tuples(st.sampled_from(list(POLICIES)), st.integers(0, 3))
 def test_the_kept_top_k_is_always_top(steps: list) -> None:
     """Between calls lines arrive, and the policy or k may change: the kept
     top k is still exactly what ranking every candidate gives."""
-    state, kept = RunState(), TopK()
+    state, kept, other = RunState(), TopK(), TopK()
     for n, (batch, (policy, k)) in enumerate(steps):
         for m, event in enumerate(batch):
             state.apply(event, Where("f", n * 10 + m, 0), now=float(n))
         assert kept(state, policy, k) == top(state.candidates.values(), policy, k)
+        if n % 2:  # a second view of the same state takes nothing from the first
+            other(state, "tests", 2)
 
 
 def test_a_leader_that_loses_ground_makes_room() -> None:
@@ -150,3 +152,10 @@ def test_a_leader_that_loses_ground_makes_room() -> None:
         now=9.0,
     )
     assert [c.id for c in kept(state, "approval", 1)] == ["b"]
+
+
+def test_a_kept_top_k_moves_to_a_new_state_and_lets_go_of_the_old() -> None:
+    first, second, kept = state_of({"id": "a"}), state_of({"id": "b"}), TopK()
+    assert [c.id for c in kept(first, "recent", 3)] == ["a"]
+    assert [c.id for c in kept(second, "recent", 3)] == ["b"]
+    assert first.watchers == [] and len(second.watchers) == 1

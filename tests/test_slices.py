@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from oodatui import slices
 from oodatui.fold import RunState, Where
+from oodatui.rank import rank
 from oodatui.read import Reader
 from oodatui.summary import summary
 
@@ -111,3 +112,33 @@ def test_slices_are_cut_at_newlines(tmp_path: Path, monkeypatch) -> None:
     parts = slices.plan(str(log), workers=3)
     assert parts[0].start == 0 and parts[-1].end == 22
     assert all(log.read_bytes()[p.end - 1 : p.end] == b"\n" for p in parts)
+
+
+def test_lines_without_a_time_keep_the_file_order_across_slices(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Every slice stamps ts-less lines with the time the read began, so that
+    `recent` orders them as the file does, whichever process read them first."""
+    monkeypatch.setattr(slices, "MIN_SIZE", 1)
+    monkeypatch.setattr(slices, "MIN_SLICE", 1)
+    monkeypatch.setattr(slices, "workers", lambda: 2)
+    log = tmp_path / "no-ts.jsonl"
+    lines = [{"type": "candidate", "agent": "a", "id": f"c{n}"} for n in range(3000)]
+    log.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in lines))
+
+    reader = Reader([log])
+    reader.poll(final=True)
+
+    ranked = rank(reader.state.candidates.values(), "recent")
+    assert [c.id for c in ranked[:3]] == ["c2999", "c2998", "c2997"]
+    assert len({c.first_ts for c in ranked}) == 1
+
+
+def test_joining_keeps_times_before_1970() -> None:
+    early = {"type": "phase", "agent": "a", "phase": "act", "ts": -5.0}
+    joined = RunState()
+    joined.add_bad(Where("f", 1, 0), "not JSON")
+    part = RunState(deferred=slices.Spool())
+    part.apply(early, Where("f", 1, 0), 0.0)
+    slices.join(joined, part, lines_before=0)
+    assert joined.last_ts == joined.last_agent_ts == -5.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +206,40 @@ def test_missing_and_refused_paths_are_reported(tmp_path: Path) -> None:
     assert "no such file" in done.stderr
     done = run("/dev/zero")
     assert done.returncode == 2 and "character device" in done.stderr
+
+
+def test_summary_json_writes_invisible_and_controlling_characters_escaped(
+    tmp_path: Path,
+) -> None:
+    """The JSON value is the agent's text exactly; its bytes carry no C1
+    control, bidirectional override or other invisible character raw."""
+    sneaky = "x\u009b31m\u202e\u200b\u2028\x7f\U000e0041 é 中"
+    log = tmp_path / "run.jsonl"
+    event = {"type": "candidate", "agent": sneaky, "id": "c1", "summary": sneaky}
+    log.write_bytes(orjson.dumps(event) + b"\n")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "oodatui", "summary", "--json", str(log)],
+        capture_output=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 0, done.stderr
+    for raw in ("\u009b", "\u202e", "\u200b", "\u2028", "\x7f", "\U000e0041"):
+        assert raw.encode() not in done.stdout
+    assert "é 中".encode() in done.stdout
+    data = orjson.loads(done.stdout)
+    assert data["candidates"][0]["agent"] == sneaky
+
+
+def test_summary_tables_survive_a_terminal_that_is_not_utf8(tmp_path: Path) -> None:
+    log = tmp_path / "run.jsonl"
+    log.write_bytes(b'{"type":"phase","agent":"a\\u001b\xc3\xa9","phase":"act"}\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "oodatui", "summary", str(log)],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b" not in done.stdout
