@@ -288,7 +288,7 @@ class RunState:
                 if phase == "act":
                     agent.loops += 1
                     agent.act_times.append(ts)
-            text = event.get("note")
+            kind, text = phase, event.get("note")
         if type(text) is not str:
             text = ""
         elif len(text) > PREVIEW:

@@ -251,3 +251,9 @@ def test_an_unknown_type_is_kept_short() -> None:
     state = RunState()
     state.apply({"type": "x" * 10_000, "agent": "a"}, HERE, now=1.0)
     assert len(state.agents[("", "a")].recent[-1].kind) == KIND_LIMIT
+
+
+def test_a_phase_line_is_listed_under_its_phase() -> None:
+    state = RunState()
+    state.apply(phase("orient", note="reading"), HERE, now=1.0)
+    assert state.agents[("", "a")].recent[-1][:3] == (1.0, "orient", "reading")

@@ -2,12 +2,14 @@
 
 Two threads do the slow work: the reader follows the logs and folds them into
 the state, and the vote writer appends one line per vote keystroke. The event
-loop only copies what it shows, at most twenty times a second and only when
-the state changed, so keys stay responsive whatever the logs do.
+loop only copies what it shows, and only when the state changed: as soon as
+the reader says it folded new lines, at most `MAX_HZ` times a second, and at
+once after a key, so keys stay responsive whatever the logs do.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -21,9 +23,10 @@ from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from oodatui.rank import DEFAULT_POLICY, POLICIES, next_policy
+from oodatui.rank import DEFAULT_POLICY, POLICIES, TopK, next_policy
 from oodatui.read import Reader
 from oodatui.safe import one_line
 from oodatui.ui.keys import APP_BINDINGS, help_sections, palette_entries, screen_legend
@@ -31,6 +34,7 @@ from oodatui.ui.messages import (
     AgentHighlighted,
     CandidateHighlighted,
     FirstReadDone,
+    LinesRead,
     VoteFailed,
     VoteWritten,
 )
@@ -65,6 +69,8 @@ LOADING_REDRAW = 0.5
 SWITCH_INTERVAL = 0.001
 """How long the reader thread may hold the interpreter before the screen gets
 a turn. Python's default (5 ms) leaves keys waiting behind a busy reader."""
+LOCK_RETRY = 0.005
+"""Seconds before a redraw tries again when the reader held the state."""
 _MAIN_ONLY = {"pick", "open_candidate", "policy", "filter"}
 _VOTING_SCREENS = (MainScreen, CandidateScreen)
 
@@ -111,6 +117,10 @@ class OodaApp(App[None]):
         self.pacer, self.rate = Pacer(), Rate()
         self.loaded = False
         self.view: View | None = None
+        self._timer: Timer | None = None
+        """The one pending timer for a redraw the pace put off."""
+        self.ranking = TopK()
+        """The top candidates, kept current between redraws."""
         self.main = MainScreen(chain_limit, self.pending.verdict)
         self._problems = self._use_themes(theme_name)
 
@@ -144,12 +154,17 @@ class OodaApp(App[None]):
         serve = partial(self.writer.serve, self.stop, self._vote_done)
         self.run_worker(serve, name="vote writer", thread=True, exit_on_error=False)
         self.set_interval(1 / MAX_HZ, self._tick)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._problems:
             self.notify(problem, title="Themes", severity="warning", markup=False)
+
+    def _theme_changed(self, theme: object) -> None:
+        self._redraw()  # the status line's colours are baked into its text
 
     def on_unmount(self) -> None:
         self.stop.set()
         sys.setswitchinterval(self._switch_interval)
+        gc.unfreeze()
 
     # The reader thread ----------------------------------------------------
 
@@ -167,13 +182,25 @@ class OodaApp(App[None]):
             self.reader.close()
 
     def _batch_read(self, count: int) -> None:
+        """Called in the reader thread after each read: wakes the screen, so
+        new lines are drawn as soon as the pace allows, not at the next tick."""
         if not self.loaded:
             self.post_message(FirstReadDone())
+        elif count:
+            self.post_message(LinesRead())
 
     @on(FirstReadDone)
     def _first_read_done(self) -> None:
         self.loaded = True
-        self.pacer.force()
+        # What exists once the logs are read (the state, the widgets) lives as
+        # long as the app: frozen, it is left out of the collector's full
+        # passes, which otherwise stop the screen for tens of ms now and then.
+        gc.freeze()
+        self._redraw()
+
+    @on(LinesRead)
+    def _lines_read(self) -> None:
+        self._schedule()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's failure is reported."""
@@ -196,8 +223,32 @@ class OodaApp(App[None]):
         self.stop.set()
         self.exit()
 
+    def _redraw(self) -> None:
+        """Draw at once what a key or a message changed."""
+        self.pacer.force()
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Draw now if the pace allows, or set a timer for when it will."""
+        wait = self.pacer.wait(self.reader.state.version, time.monotonic())
+        if wait is None:
+            return
+        if wait > 0:
+            self._later(wait)
+        else:
+            self._tick()
+
+    def _later(self, delay: float) -> None:
+        if self._timer is None:
+            self._timer = self.set_timer(delay, self._timer_done)
+
+    def _timer_done(self) -> None:
+        self._timer = None
+        self._schedule()
+
     def _tick(self) -> None:
-        """Copy and draw the state if it changed; never wait for the reader."""
+        """Copy and draw the state if it changed; never wait for the reader.
+        Also runs `MAX_HZ` times a second, for the clocks and the progress."""
         if self.stop.is_set():
             return  # closing: the screens may already be gone
         try:
@@ -216,10 +267,11 @@ class OodaApp(App[None]):
             return
         if not self.reader.lock.acquire(blocking=False):
             self._show_status(None)
+            self._later(LOCK_RETRY)
             return
         started = time.perf_counter()
         try:
-            view = take_view(self.reader, self._request())
+            view = take_view(self.reader, self._request(), self.ranking)
         finally:
             self.reader.lock.release()
         self._draw(view)
@@ -292,7 +344,7 @@ class OodaApp(App[None]):
     @on(AgentHighlighted)
     @on(CandidateHighlighted)
     def _highlight_moved(self) -> None:
-        self.pacer.force()
+        self._redraw()
 
     # Voting ---------------------------------------------------------------
 
@@ -324,7 +376,7 @@ class OodaApp(App[None]):
             markup=False,
         )
         self.main.candidates.refresh()
-        self.pacer.force()
+        self._redraw()
 
     def _vote_target(self) -> tuple[CandidateRow | None, str | None, str]:
         """The candidate on screen, the typed reason, and the policy its
@@ -349,14 +401,14 @@ class OodaApp(App[None]):
     @on(VoteWritten)
     def _vote_written(self, event: VoteWritten) -> None:
         self.pending.written(event.request.pending, event.line["vote_id"])
-        self.pacer.force()
+        self._redraw()
 
     @on(VoteFailed)
     def _vote_failed(self, event: VoteFailed) -> None:
         request = event.request
         self.pending.failed(request.pending)
         self.main.candidates.refresh()
-        self.pacer.force()
+        self._redraw()
         self.notify(
             one_line(
                 f"{request.verdict} on {request.candidate} was not written to "
@@ -375,33 +427,33 @@ class OodaApp(App[None]):
         if number <= len(self.main.candidates.rows):
             self.main.candidates.move_to(number - 1)
 
-    def action_open_candidate(self) -> None:
+    async def action_open_candidate(self) -> None:
         row = self.main.highlighted
         if row is None:
             self.notify("No candidate to open yet.", severity="warning")
             return
-        self.push_screen(CandidateScreen(row.id, self.reader))
-        self.pacer.force()
+        await self.push_screen(CandidateScreen(row.id, self.reader))
+        self._redraw()
 
     def action_policy(self) -> None:
         self.policy = next_policy(self.policy)
-        self.pacer.force()
+        self._redraw()
 
     def action_filter(self) -> None:
         self.main.open_filter()
 
-    def action_bad_lines(self) -> None:
-        self.push_screen(BadLinesScreen())
-        self.pacer.force()
+    async def action_bad_lines(self) -> None:
+        await self.push_screen(BadLinesScreen())
+        self._redraw()
 
     def action_help(self) -> None:
         legend = screen_legend(self.chain_limit)
         self.push_screen(HelpScreen(self.help_sections(), legend))
 
-    def action_close(self) -> None:
+    async def action_close(self) -> None:
         if len(self.screen_stack) > 1:
-            self.pop_screen()
-            self.pacer.force()
+            await self.pop_screen()
+            self._redraw()
         else:
             self.main.close_filter()
 

@@ -13,6 +13,7 @@ __all__ = [
     "AgentHighlighted",
     "CandidateHighlighted",
     "FirstReadDone",
+    "LinesRead",
     "ReaderStopped",
     "VoteFailed",
     "VoteWritten",
@@ -22,6 +23,14 @@ __all__ = [
 @dataclass
 class FirstReadDone(Message):
     """Every file has been read to its end once: the state is complete."""
+
+
+@dataclass
+class LinesRead(Message):
+    """The reader folded new lines into the state; several in a row are one."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LinesRead)
 
 
 @dataclass

@@ -38,6 +38,7 @@ class MainScreen(Screen[None]):
         self.chain_limit = chain_limit
         self.pending = pending
         """My vote in flight on a candidate, if any."""
+        self._shown_titles: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         agents = AgentsTable(id="agents")
@@ -56,6 +57,7 @@ class MainScreen(Screen[None]):
         self.query_one("#agents-pane").border_title = "Agents"
         self.query_one("#agent-detail").border_title = "Agent"
         self.query_one("#candidates").border_title = "Candidates"
+        self.candidates.border_subtitle = "p: next policy"
         self.agents.focus()
 
     # Parts ----------------------------------------------------------------
@@ -96,15 +98,20 @@ class MainScreen(Screen[None]):
         if agents.filter:
             title = f"Agents · {len(agents.rows):,} of {len(view.agents):,}"
             title += f" · filter {one_line(agents.filter, 30)!r}"
-        self.query_one("#agents-pane").border_title = Text(title)
-        cands = self.candidates
+        self._title("#agents-pane", title)
         count = view.candidate_count
         shown = f"top {top} of {count:,}" if count > top else f"{count:,}"
-        cands.border_title = Text(f"Candidates · {shown} by {view.policy}")
-        cands.border_subtitle = "p: next policy"
+        self._title("#candidates", f"Candidates · {shown} by {view.policy}")
         detail = view.detail
         name = "Agent" if detail is None else f"Agent {one_line(detail.row.agent, 40)}"
-        self.query_one(AgentDetailPane).border_title = Text(name)
+        self._title("#agent-detail", name)
+
+    def _title(self, pane: str, title: str) -> None:
+        """Set a pane's border title; an unchanged one is left alone, since
+        setting it repaints the whole pane."""
+        if self._shown_titles.get(pane) != title:
+            self._shown_titles[pane] = title
+            self.query_one(pane).border_title = Text(title)
 
     # Filtering ------------------------------------------------------------
 

@@ -1,33 +1,36 @@
-"""The highlighted agent up close: phase strip, checkpoints, recent events."""
+"""The highlighted agent up close: phase strip, checkpoints, recent events.
+
+Drawn line by line: `show` lays the agent's lines out once for the pane's
+width, and a frame renders only the lines in view, each kept as a `Strip`
+until the agent's copy, the second shown, the width or the styles change.
+A new line in the highlighted agent's log costs a few rows' rendering, not a
+layout of the whole screen (only the scrollbar coming or going needs one).
+"""
 
 from __future__ import annotations
 
 import time
 from typing import ClassVar
 
-from rich.console import RenderableType
-from rich.style import Style
-from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
 
-from oodatui.safe import one_line
-from oodatui.ui import cells
 from oodatui.ui.view import AgentDetail
-from oodatui.ui.widgets.styling import cell_style
+from oodatui.ui.widgets.detail_lines import detail_lines
+from oodatui.ui.widgets.styling import CellStyles
 
-__all__ = ["AgentDetailPane"]
-
-RECENT_SHOWN = 40
-
+__all__ = ["AgentDetailPane", "DETAIL_PERIOD"]
 
 DETAIL_PERIOD = 0.25
 """Seconds between redraws of one agent's detail while its lines pour in."""
 
+_WAITING = "highlight an agent to see its history"
 
-class AgentDetailPane(VerticalScroll, can_focus=True):
+
+class AgentDetailPane(ScrollView, can_focus=True):
     """Everything remembered about one agent, newest first (the strip reads
     left to right, newest on the right)."""
 
@@ -44,27 +47,29 @@ class AgentDetailPane(VerticalScroll, can_focus=True):
         "detail--dim",
     }
 
+    DEFAULT_CSS = """
+    AgentDetailPane {
+        overflow-x: hidden;
+    }
+    """
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.cell_styles = CellStyles(self)
         self._shown: tuple[AgentDetail | None, int] | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("highlight an agent to see its history"), id="agent-head")
-        yield Static(id="agent-strip")
-        yield Static(id="agent-checks")
-        yield Static(id="agent-recent")
-
-    def on_resize(self) -> None:
-        self._shown = None  # the phase strip fits the width: draw it again
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._shown = None  # another theme: the colours baked in are stale
+        self._now = 0.0
+        self._agent: tuple[str, str] | None = None
+        self._drawn_at = float("-inf")
+        self._lines: list[Text] = [Text(_WAITING)]
+        self._strips: dict[int, Strip] = {}
+        self._stale = False
+        self._width = 0
+        self._scrolls = False
+        """Whether the lines overflow the pane, so a scrollbar takes a column."""
 
     def show(self, detail: AgentDetail | None, now: float) -> None:
         """Draw `detail` as of `now`; skipped when nothing visible changed, and
-        kept to a few times a second while the same agent stays highlighted
-        (its tables are the costliest part of a frame)."""
+        kept to a few times a second while the same agent stays highlighted."""
         if self._shown == (detail, int(now)):
             return
         agent = None if detail is None else (detail.row.run, detail.row.agent)
@@ -72,105 +77,76 @@ class AgentDetailPane(VerticalScroll, can_focus=True):
         if agent == self._agent and at - self._drawn_at < DETAIL_PERIOD:
             return
         self._shown, self._agent, self._drawn_at = (detail, int(now)), agent, at
-        if detail is None:
-            self._update("#agent-head", Text("no agent highlighted"))
-            for part in ("#agent-strip", "#agent-checks", "#agent-recent"):
-                self._update(part, Text())
+        self._now = now
+        self._lay_out()
+
+    # Lines ----------------------------------------------------------------
+
+    def _lay_out(self) -> None:
+        """Make the lines for the width they will have (less the scrollbar's
+        when they overflow the pane); drop the rendered ones."""
+        room, full = self.container_size.height, self.size.width
+        narrow = max(0, full - self.styles.scrollbar_size_vertical)
+        lines = self._make_lines(narrow if self._scrolls else full)
+        if (len(lines) > room) != self._scrolls:
+            self._scrolls = not self._scrolls
+            lines = self._make_lines(narrow if self._scrolls else full)
+        self._lines, self._width = lines, narrow if self._scrolls else full
+        self._strips.clear()
+        self._stale = False
+        self._set_height(len(lines))
+        self.refresh()
+
+    def _set_height(self, count: int) -> None:
+        """Make the pane `count` lines high. Textual lays the whole screen out
+        again for a new virtual size, which only the scrollbar coming or going
+        needs: otherwise the height and the scrollbar's thumb are set here."""
+        size = Size(self._width, count)
+        old, room = self.virtual_size, self.container_size.height
+        if size == old:
             return
-        self._update("#agent-head", self._head(detail))
-        self._update("#agent-strip", self._strip(detail))
-        self._update("#agent-checks", self._checks(detail, now))
-        self._update("#agent-recent", self._recent(detail, now))
+        if size.width != old.width or (count > room) != (old.height > room):
+            self.virtual_size = size
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = count
+        self.scroll_y = min(self.scroll_y, self.max_scroll_y)
 
-    _agent: tuple[str, str] | None = None
-    _drawn_at: float = 0.0
+    def _make_lines(self, width: int) -> list[Text]:
+        if self._shown is None:
+            return [Text(_WAITING)]
+        detail = self._shown[0]
+        if detail is None:
+            return [Text("no agent highlighted")]
+        console = self.app.console
+        return detail_lines(detail, self._now, width, self.cell_styles, console)
 
-    def _update(self, selector: str, content: RenderableType) -> None:
-        self.query_one(selector, Static).update(content)
-
-    def _style(self, name: str) -> Style:
-        return cell_style(self, name)
-
-    # Parts ----------------------------------------------------------------
-
-    def _head(self, detail: AgentDetail) -> Text:
-        row = detail.row
-        dim = self._style("detail--dim")
-        head = Text()
-        head.append(one_line(row.agent, 80), "bold")
-        if row.run:
-            head.append(f" · run {one_line(row.run, 40)}", dim)
-        if row.status:
-            head.append(f" · {one_line(row.status, 20)}", dim)
-        head.append("\n")
-        figures = [
-            row.phase or "no phase yet",
-            f"{row.loops} loops",
-            f"{detail.passed}✓ {detail.failed}✗ of {detail.checkpoint_count} checks",
-            f"{cells.compact(row.tokens)} tokens",
-        ]
-        head.append(" · ".join(figures), dim)
-        return head
-
-    def _strip(self, detail: AgentDetail) -> Text:
-        room = max(8, self.scrollable_content_region.width - len("phases  ◂now") - 1)
-        phases = detail.phases[-room:]
-        strip = Text("phases ", self._style("detail--label"))
-        for phase, _ts in phases:
-            known = phase if phase in cells.PHASE_LETTERS else "none"
-            strip.append(
-                cells.phase_letter(phase), self._style(f"detail--phase-{known}")
-            )
-        if not phases:
-            strip.append("none yet", self._style("detail--dim"))
-        else:
-            strip.append(" ◂now", self._style("detail--dim"))
+    def render_line(self, y: int) -> Strip:
+        if self._stale:
+            self._lines, self._stale = self._make_lines(self._width), False
+            self._strips.clear()
+        index = round(self.scroll_y) + y
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._strips[index] = self._strip_at(index)
         return strip
 
-    def _checks(self, detail: AgentDetail, now: float) -> RenderableType:
-        if not detail.checkpoints:
-            return Text("checkpoints: none yet", self._style("detail--dim"))
-        table = _table("ago", "", "tests", "tokens", "commit", "note")
-        for point in reversed(detail.checkpoints):
-            outcome = Text(cells.outcome(point.ok), self._outcome(point.ok))
-            table.add_row(
-                Text(cells.duration(now - point.ts)),
-                outcome,
-                Text(cells.tests(point.tests)),
-                Text(cells.compact(point.tokens)),
-                Text(one_line(point.commit or "", 10)),
-                Text(one_line(point.note or "", 200)),
-            )
-        table.title = Text("checkpoints", self._style("detail--label"))
-        return table
+    def _strip_at(self, index: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.cell_styles.base
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        strip = Strip(self._lines[index].render(self.app.console))
+        return strip.apply_style(base).crop_extend(0, width, base)
 
-    def _recent(self, detail: AgentDetail, now: float) -> RenderableType:
-        if not detail.recent:
-            return Text()
-        table = _table("ago", "event", "note")
-        for event in list(reversed(detail.recent))[:RECENT_SHOWN]:
-            table.add_row(
-                Text(cells.duration(now - event.ts)),
-                Text(one_line(event.kind, 12)),
-                Text(one_line(event.text, 300)),
-            )
-        table.title = Text("recent events", self._style("detail--label"))
-        return table
+    # Changes --------------------------------------------------------------
 
-    def _outcome(self, ok: bool | None) -> Style:
-        return self._style(f"detail--{cells.outcome_name(ok)}")
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._lay_out()  # tables and the phase strip fit the width
 
-
-def _table(*headers: str) -> Table:
-    table = Table(
-        box=None,
-        expand=True,
-        pad_edge=False,
-        show_edge=False,
-        title_justify="left",
-        header_style="bold",
-    )
-    for header in headers[:-1]:
-        table.add_column(Text(header), no_wrap=True)
-    table.add_column(Text(headers[-1]), ratio=1, no_wrap=True, overflow="ellipsis")
-    return table
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.cell_styles.clear()
+        self._stale = True  # the colours baked into the lines are stale

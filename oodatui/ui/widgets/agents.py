@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Sequence
 from typing import ClassVar
 
@@ -13,7 +14,6 @@ from oodatui.ui import cells
 from oodatui.ui.messages import AgentHighlighted
 from oodatui.ui.view import AgentRow
 from oodatui.ui.widgets.rows import Column, RowTable
-from oodatui.ui.widgets.styling import cell_style
 
 __all__ = ["AgentsTable", "silence_flagged"]
 
@@ -110,8 +110,11 @@ class AgentsTable(RowTable[AgentRow]):
 
     def row_style(self, row: AgentRow) -> Style | None:
         if row.status not in (None, "running"):
-            return cell_style(self, "agents--ended")
+            return self.cell_styles("agents--ended")
         return None
+
+    def drawn_with(self) -> Hashable:
+        return self.now, self.live
 
     def cursor_moved(self, row: AgentRow | None) -> None:
         self.post_message(AgentHighlighted(row.key if row else None).set_sender(self))
@@ -138,7 +141,7 @@ class AgentsTable(RowTable[AgentRow]):
     # Cells ----------------------------------------------------------------
 
     def _style(self, name: str) -> Style:
-        return cell_style(self, name)
+        return self.cell_styles(name)
 
     def _chain(self, row: AgentRow) -> Text:
         if row.since_checkpoint > self.chain_limit:
@@ -153,8 +156,8 @@ class AgentsTable(RowTable[AgentRow]):
 
     def _spark(self, row: AgentRow) -> Text:
         text = Text()
-        for ok in row.outcomes:
-            text.append(cells.spark([ok]), self._style(_outcome(ok)))
+        for ok, run in itertools.groupby(row.outcomes):
+            text.append(cells.spark(run), self._style(_outcome(ok)))
         return text
 
     def _silence(self, row: AgentRow) -> Text:

@@ -12,7 +12,6 @@ from oodatui.ui import cells
 from oodatui.ui.messages import CandidateHighlighted
 from oodatui.ui.view import CandidateRow
 from oodatui.ui.widgets.rows import Column, RowTable
-from oodatui.ui.widgets.styling import cell_style
 
 __all__ = ["CandidatesTable"]
 
@@ -59,6 +58,9 @@ class CandidatesTable(RowTable[CandidateRow]):
     def row_key(self, row: CandidateRow) -> Hashable:
         return row.id
 
+    def drawn_with(self) -> Hashable:
+        return tuple(self.pending(row.id) for row in self.rows)
+
     def cursor_moved(self, row: CandidateRow | None) -> None:
         self.post_message(
             CandidateHighlighted(row.id if row else None).set_sender(self)
@@ -81,9 +83,9 @@ class CandidatesTable(RowTable[CandidateRow]):
     def _mine(self, row: CandidateRow) -> Text:
         pending = self.pending(row.id)
         if pending is not None:
-            style = cell_style(self, "cands--pending")
+            style = self.cell_styles("cands--pending")
             return Text(f"{pending}…", style)
         if row.mine is None:
             return Text("")
         name = _VERDICT_STYLES.get(row.mine)
-        return Text(row.mine, cell_style(self, name) if name else "")
+        return Text(row.mine, self.cell_styles(name) if name else "")

@@ -14,6 +14,9 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Generic, Literal, TypeVar
 
+from rich.cells import set_cell_size
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -22,12 +25,14 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from oodatui.ui.widgets.styling import cell_style
+from oodatui.ui.widgets.styling import CellStyles
 
 __all__ = ["Column", "RowTable"]
 
 Justify = Literal["left", "right", "center"]
 RowT = TypeVar("RowT")
+
+_SPACE = Segment(" ")
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,9 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         self.cursor = 0
         self.empty_text = "nothing yet"
         self._placed: tuple[int, list[tuple[Column, int]]] | None = None
+        self.cell_styles = CellStyles(self)
+        """Component styles by name, resolved once per change of styles."""
+        self._look: Hashable = None
 
     # What subclasses say ----------------------------------------------------
 
@@ -98,6 +106,11 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
     def cursor_moved(self, row: RowT | None) -> None:
         """Called when the highlighted row becomes another one."""
 
+    def drawn_with(self) -> Hashable:
+        """What the cells show besides the rows (the time, votes in flight):
+        rows set again with the same are not drawn again."""
+        return None
+
     # Rows and cursor ------------------------------------------------------
 
     @property
@@ -105,10 +118,12 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         return self.rows[self.cursor] if self.rows else None
 
     def set_rows(self, rows: Sequence[RowT]) -> None:
-        """Show `rows`, keeping the cursor on the same row where it still is."""
-        before = self.current
+        """Show `rows`, keeping the cursor on the same row where it still is;
+        drawn again only if something shown changed."""
+        before, cursor = self.current, self.cursor
         key = None if before is None else self.row_key(before)
         resized = len(rows) != len(self.rows)
+        same = not resized and all(a == b for a, b in zip(rows, self.rows, strict=True))
         self.rows = rows
         if key is not None:
             index = next(
@@ -119,7 +134,9 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         self.cursor = max(0, min(self.cursor, len(rows) - 1))
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         self._follow_cursor()
-        self.refresh(layout=resized)
+        look, self._look = self._look, (self.empty_text, self.drawn_with())
+        if not (same and cursor == self.cursor and look == self._look):
+            self.refresh(layout=resized)
         after = self.current
         if (None if after is None else self.row_key(after)) != key:
             self.cursor_moved(after)
@@ -157,8 +174,8 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         self._follow_cursor()
 
     def on_click(self, event: events.Click) -> None:
@@ -172,11 +189,15 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.cell_styles.clear()
+
     # Drawing --------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.cell_styles.base
         if y == 0:
             return self._header(width, base)
         index = round(self.scroll_y) + y - 1
@@ -187,12 +208,12 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         return self._row(index, width, base)
 
     def _header(self, width: int, base: Style) -> Strip:
-        style = base + cell_style(self, "rows--header")
+        style = base + self.cell_styles("rows--header")
         labels = {col.key: Text(col.label) for col, _ in self._layout(width)}
         return self._line(labels, width, style)
 
     def _empty(self, width: int, base: Style) -> Strip:
-        style = base + cell_style(self, "rows--empty")
+        style = base + self.cell_styles("rows--empty")
         strip = Strip(Text(f" {self.empty_text}").render(self.app.console))
         return strip.apply_style(style).crop_extend(0, width, style)
 
@@ -204,16 +225,17 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
             style = style + extra
         if index == self.cursor:
             name = "rows--cursor" if self.has_focus else "rows--cursor-blurred"
-            style = style + cell_style(self, name)
+            style = style + self.cell_styles(name)
         return self._line(self.cells(row), width, style)
 
     def _line(self, cells: dict[str, Text], width: int, style: Style) -> Strip:
-        line = Text(no_wrap=True, end="")
-        line.append(" ")
+        console = self.app.console
+        segments = [_SPACE]
         for column, size in self._layout(width):
-            line.append_text(_fit(cells.get(column.key), size, column.justify))
-            line.append(" ")
-        strip = Strip(line.render(self.app.console)).apply_style(style)
+            cell = cells.get(column.key)
+            segments += _cell_segments(cell, size, column.justify, console)
+            segments.append(_SPACE)
+        strip = Strip(_merged(segments)).apply_style(style)
         return strip.crop_extend(0, width, style)
 
     def _layout(self, width: int) -> list[tuple[Column, int]]:
@@ -254,8 +276,57 @@ def _fit_columns(columns: list[Column], room: int) -> dict[str, int]:
     return kept
 
 
-def _fit(cell: Text | None, size: int, justify: Justify) -> Text:
-    text = cell.copy() if cell is not None else Text()
+def _cell_segments(
+    cell: Text | None, size: int, justify: Justify, console: Console
+) -> list[Segment]:
+    """A cell cut or padded to `size`. A cell of one style (most of them)
+    becomes one segment directly, without rendering a `Text`."""
+    if cell is None:
+        return [Segment(" " * size)]
+    length = cell.cell_len
+    if cell.spans and length > size:
+        return list(_fit(cell, size, justify).render(console))
+    left, right = _margins(max(0, size - length), justify)
+    if cell.spans:
+        return [Segment(left), *cell.render(console), Segment(right)]
+    text = cell.plain  # a Text's plain text holds no control codes
+    if length > size:
+        text = set_cell_size(text, size - 1) + "…" if size > 0 else ""
+    style = console.get_style(cell.style) if cell.style else None
+    return [Segment(left + text + right, style)]
+
+
+def _margins(excess: int, justify: Justify) -> tuple[str, str]:
+    """Spaces before and after a cell `excess` cells narrower than its column."""
+    if justify == "left":
+        return "", " " * excess
+    if justify == "right":
+        return " " * excess, ""
+    left = excess // 2
+    return " " * left, " " * (excess - left)
+
+
+def _merged(segments: list[Segment]) -> list[Segment]:
+    """Runs of unstyled segments joined into one (empty ones dropped): most
+    cells have no style of their own, and every segment costs again at each
+    later step of a frame."""
+    merged: list[Segment] = []
+    plain: list[str] = []
+    for segment in segments:
+        if segment.style is None and not segment.control:
+            plain.append(segment.text)
+            continue
+        if plain:
+            merged.append(Segment("".join(plain)))
+            plain = []
+        merged.append(segment)
+    if plain:
+        merged.append(Segment("".join(plain)))
+    return [segment for segment in merged if segment.text or segment.control]
+
+
+def _fit(cell: Text, size: int, justify: Justify) -> Text:
+    text = cell.copy()
     text.no_wrap = True
     text.truncate(size, overflow="ellipsis")
     text.align(justify, size)

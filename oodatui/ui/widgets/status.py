@@ -13,7 +13,7 @@ from textual.widgets import Static
 from oodatui.safe import one_line
 from oodatui.ui import cells
 from oodatui.ui.view import FileRow
-from oodatui.ui.widgets.styling import cell_style
+from oodatui.ui.widgets.styling import CellStyles
 
 __all__ = ["Status", "StatusLine", "file_marks"]
 
@@ -55,15 +55,29 @@ class StatusLine(Static):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"status--mode", "status--problem"}
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cell_styles = CellStyles(self)
+        self._shown: Text | None = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.cell_styles.clear()
+
     def show(self, status: Status) -> None:
+        """Say `status`; a line that reads the same is not drawn again, and
+        never costs a layout (the line is always one row high)."""
         self.set_class(status.mode == "live", "-live")
         self.set_class(status.mode == "ended", "-ended")
         self.set_class(status.mode == "loading", "-loading")
-        self.update(self._text(status))
+        text = self._text(status)
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)
 
     def _text(self, status: Status) -> Text:
-        mode = cell_style(self, "status--mode")
-        problem = cell_style(self, "status--problem")
+        mode = self.cell_styles("status--mode")
+        problem = self.cell_styles("status--problem")
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(f" {_mode(status)} ", mode)
         text.append(" ")
