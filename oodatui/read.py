@@ -107,6 +107,9 @@ class Reader:
         self.lines_read = 0
         self.now: float | None = None
         """When set, the time given to lines without a `ts` (else the clock's)."""
+        self.fold_share = True
+        """Whether a cold read here folds an equal slice of a big file itself, or
+        only its head (to know its format) while workers take all the rest."""
         self._sync_sources()
 
     # Reading --------------------------------------------------------------
@@ -194,7 +197,8 @@ class Reader:
         Lines without a `ts` all take the time the read began, in every slice,
         so that they keep the order of the file."""
         tail, now = source.tail, time.time()
-        parts = slices.plan(tail.path, slices.workers())
+        head = None if self.fold_share else slices.HEAD
+        parts = slices.plan(tail.path, slices.workers(self.fold_share), head)
         if len(parts) < 2:
             return self._read_source(source, final, share=False)
         workers = slices.start(parts[1:], now)
@@ -207,7 +211,9 @@ class Reader:
             if source.format != V1 or self._stopping:
                 worker.cancel()
                 continue
-            folded = worker.result()
+            folded = worker.result(self.stop)
+            if folded is None:
+                continue  # stopping: the workers left are cancelled
             with self.lock:
                 slices.join(self.state, folded.state, tail.lineno)
                 source.good += folded.state.events
@@ -457,6 +463,7 @@ class Reader:
         from oodatui.watch import follow
 
         self.stop = stop
+        self.fold_share = False  # a screen shares this interpreter: leave it room
         follow(self, stop, poll=poll, interval=interval, on_batch=on_batch)
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from threading import Event
 
 from oodatui.fold import MAX_TOTAL, VOTE, AgentState, BadLine, Deferred, RunState, Where
 
@@ -54,14 +55,21 @@ def worth_it(source) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
-def plan(path: str, workers: int) -> list[Slice]:
-    """Cut the file's whole lines into up to `workers` + 1 slices at newlines."""
+def plan(path: str, workers: int, head: int | None = None) -> list[Slice]:
+    """Cut the file's whole lines into slices at newlines: `workers` + 1 of
+    equal size, or with `head`, the first `head` bytes and `workers` of equal
+    size after them."""
     with open(path, "rb") as file:
         size = _last_line_end(file, os.fstat(file.fileno()).st_size) or 0
-        count = max(1, min(workers + 1, size // MIN_SLICE))
-        cuts = [0]
+        cuts, start = [0], 0
+        if head is not None:
+            start = min(_next_line(file, head) or size, size)
+            if start < size:
+                cuts.append(start)
+        count = workers + (head is None)
+        count = max(1, min(count, (size - start) // MIN_SLICE))
         for n in range(1, count):
-            cut = _next_line(file, size * n // count)
+            cut = _next_line(file, start + (size - start) * n // count)
             if cut is not None and cuts[-1] < cut < size:
                 cuts.append(cut)
     cuts.append(size)
@@ -92,30 +100,51 @@ def _last_line_end(file, size: int) -> int | None:  # type: ignore[no-untyped-de
     return None
 
 
+STOP_CHECK = 0.1
+"""Seconds between looks at the stop flag while a worker is waited for."""
+
+
 class Worker:
     """A process folding one slice, its result pickled on stdout. A plain
     child process, so nothing of the parent (its threads, its main module) is
-    carried into it."""
+    carried into it. It holds the read end of a pipe whose write end only the
+    parent has: should the parent die, the pipe closes and the worker quits."""
 
     def __init__(self, part: Slice, now: float) -> None:
         import subprocess
 
         self.part, self.now = part, now
-        args = [part.path, str(part.start), str(part.end), repr(now)]
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _WORKER, *args],
-            env=_child_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        lifeline, self._lifeline = os.pipe()
+        args = [part.path, str(part.start), str(part.end), repr(now), str(lifeline)]
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER, *args],
+                env=_child_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(lifeline,),
+            )
+        finally:
+            os.close(lifeline)
 
-    def result(self) -> Folded:
-        """The worker's fold; should it have failed, the slice is folded here."""
+    def result(self, stop: Event | None = None) -> Folded | None:
+        """The worker's fold; should it have failed, the slice is folded here.
+        None, with the worker killed, once `stop` is set: quitting never
+        waits for a slice, and leaves no process behind."""
         import pickle
+        import subprocess
 
         try:
-            data, _ = self.process.communicate()
+            while True:
+                try:
+                    data, _ = self.process.communicate(timeout=STOP_CHECK)
+                    break
+                except subprocess.TimeoutExpired:
+                    if stop is not None and stop.is_set():
+                        self.cancel()
+                        return None
+            self._let_go()
             if self.process.returncode == 0:
                 folded = pickle.loads(data)
                 if isinstance(folded, Folded):
@@ -128,6 +157,12 @@ class Worker:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        if self._lifeline >= 0:
+            os.close(self._lifeline)
+            self._lifeline = -1
 
 
 def _child_env() -> dict[str, str]:
@@ -257,9 +292,16 @@ def _later(a: float | None, b: float | None) -> float | None:
     return max(a, b)
 
 
-def workers() -> int:
-    """Worker processes to use beside the reader's own: one per spare core."""
-    return max(0, min(3, (os.cpu_count() or 1) - 1))
+HEAD = 1 << 20
+"""What a reader that does not fold a share reads itself: enough to know the
+file's format before workers are given the rest."""
+
+
+def workers(reader_folds: bool = True) -> int:
+    """Worker processes to use: one per core the reader leaves free, or one
+    per core when the reader only joins their slices."""
+    cores = os.cpu_count() or 1
+    return max(0, min(4, cores - 1 if reader_folds else cores)) if cores > 1 else 0
 
 
 _WORKER = "import sys; from oodatui.slices import main; sys.exit(main(sys.argv[1:]))"
@@ -274,7 +316,20 @@ def main(argv: list[str]) -> int:
 
     gc.disable()
 
-    path, begin, end, now = argv
+    path, begin, end, now, lifeline = argv
+    _quit_when_closed(int(lifeline))
     folded = fold_slice(Slice(path, int(begin), int(end)), float(now))
     sys.stdout.buffer.write(pickle.dumps(folded, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
+
+
+def _quit_when_closed(lifeline: int) -> None:
+    """Exit as soon as the pipe from the parent closes: it has gone."""
+    import threading
+
+    def watch() -> None:
+        while os.read(lifeline, 1):
+            pass
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()

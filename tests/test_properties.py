@@ -467,8 +467,13 @@ def test_a_big_log_read_in_slices_folds_like_one_read(data: bytes) -> None:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(slices, "MIN_SIZE", 64)
             patch.setattr(slices, "MIN_SLICE", 16)
-            patch.setattr(slices, "workers", lambda: 3)
+            patch.setattr(slices, "workers", lambda *_: 3)
+            patch.setattr(slices, "HEAD", 40)
             shared = read_once([path])
+            following = Reader([path])
+            following.fold_share = False  # as while following: workers fold all
+            following.poll(final=True)
+            following.close()
 
-        assert snapshot(shared) == snapshot(plain)
-        assert shared.lines_read == plain.lines_read
+        assert snapshot(shared) == snapshot(plain) == snapshot(following)
+        assert shared.lines_read == plain.lines_read == following.lines_read

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +84,7 @@ def check_joined_slices(events, data) -> None:  # type: ignore[no-untyped-def]
 def test_a_big_file_is_read_in_slices_with_the_same_result(tmp_path, monkeypatch):
     monkeypatch.setattr(slices, "MIN_SIZE", 1)
     monkeypatch.setattr(slices, "MIN_SLICE", 1)
-    monkeypatch.setattr(slices, "workers", lambda: 2)
+    monkeypatch.setattr(slices, "workers", lambda *_: 2)
     log = tmp_path / "big.jsonl"
     lines = [
         {"type": "phase", "agent": f"a{n % 3}", "phase": ["observe", "act"][n % 2]}
@@ -121,7 +123,7 @@ def test_lines_without_a_time_keep_the_file_order_across_slices(
     `recent` orders them as the file does, whichever process read them first."""
     monkeypatch.setattr(slices, "MIN_SIZE", 1)
     monkeypatch.setattr(slices, "MIN_SLICE", 1)
-    monkeypatch.setattr(slices, "workers", lambda: 2)
+    monkeypatch.setattr(slices, "workers", lambda *_: 2)
     log = tmp_path / "no-ts.jsonl"
     lines = [{"type": "candidate", "agent": "a", "id": f"c{n}"} for n in range(3000)]
     log.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in lines))
@@ -142,3 +144,54 @@ def test_joining_keeps_times_before_1970() -> None:
     part.apply(early, Where("f", 1, 0), 0.0)
     slices.join(joined, part, lines_before=0)
     assert joined.last_ts == joined.last_agent_ts == -5.0
+
+
+def test_a_following_reader_reads_only_the_head_itself(tmp_path: Path) -> None:
+    log = tmp_path / "big.jsonl"
+    line = b'{"type":"phase","agent":"a","phase":"act"}\n'
+    log.write_bytes(line * 1000)
+    parts = slices.plan(str(log), workers=2, head=len(line) * 10 + 1)
+    assert parts[0] == slices.Slice(str(log), 0, len(line) * 11)
+    assert parts[-1].end == log.stat().st_size
+    assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))
+
+
+def test_stopping_a_sliced_read_kills_its_workers(tmp_path: Path, monkeypatch) -> None:
+    """Quitting during the cold read of a big file neither waits for the
+    workers' slices nor leaves their processes running."""
+    monkeypatch.setattr(slices, "MIN_SIZE", 1)
+    monkeypatch.setattr(slices, "MIN_SLICE", 1)
+    monkeypatch.setattr(slices, "workers", lambda *_: 2)
+    started: list[slices.Worker] = []
+    start = slices.start
+    monkeypatch.setattr(
+        slices, "start", lambda *a: started.extend(start(*a)) or started
+    )
+    log = tmp_path / "big.jsonl"
+    line = b'{"type":"phase","agent":"a","phase":"act","note":"%d"}\n'
+    log.write_bytes(b"".join(line % n for n in range(600_000)))
+
+    reader = Reader([log])
+    reader.fold_share = False
+    reader.stop = threading.Event()
+    reading = threading.Thread(target=reader.poll)
+    reading.start()
+    time.sleep(0.2)
+    reader.stop.set()
+    reading.join(timeout=30)
+
+    assert not reading.is_alive()
+    assert started and all(w.process.poll() is not None for w in started)
+    assert all(w.process.returncode < 0 for w in started), "killed, not finished"
+
+
+def test_a_worker_quits_when_its_parent_is_gone(tmp_path: Path) -> None:
+    """The parent's end of the lifeline closes (as when it is killed): the
+    worker stops folding and exits instead of running on alone."""
+    log = tmp_path / "big.jsonl"
+    line = b'{"type":"phase","agent":"a","phase":"act","note":"%d"}\n'
+    log.write_bytes(b"".join(line % n for n in range(600_000)))
+    worker = slices.Worker(slices.Slice(str(log), 0, log.stat().st_size), 0.0)
+    time.sleep(0.2)
+    worker._let_go()
+    assert worker.process.wait(timeout=30) == 3
