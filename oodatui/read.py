@@ -53,6 +53,9 @@ Larger batches gain nothing measurable and hold more bytes in memory at once."""
 TURN_BYTES = 8 << 20
 """Bytes one file may read before the others get their turn."""
 
+LASTING = 100_000
+"""Objects left by one read above which they are frozen (`_collector_paused`)."""
+
 ANSWERS_KEPT = 4096
 """Answers of foreign-format candidates kept in memory (their lines cannot be
 re-read on their own, since an adapter needs the lines before them)."""
@@ -484,8 +487,11 @@ def read_once(
 def _collector_paused() -> Iterator[None]:
     """Folding makes a container or two per line and keeps few of them, while
     the state it keeps grows: the cyclic collector's passes over all of it,
-    every few hundred lines, would cost a tenth of a cold read. It runs once
-    the read is over instead. The state holds no reference cycles."""
+    every few hundred lines, would cost a tenth of a cold read. It waits for
+    the read to end. A read that left many objects behind (the state of a big
+    log, which lives as long as the reader) moves them out of the collector's
+    sight, as a server does with what it built at start-up: else the next
+    pass would walk them all once more, for nothing. The state has no cycles."""
     if not gc.isenabled():
         yield
         return
@@ -493,6 +499,8 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if gc.get_count()[0] > LASTING:
+            gc.freeze()
         gc.enable()
 
 

@@ -16,7 +16,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from threading import Event
 
-from oodatui.fold import MAX_TOTAL, VOTE, AgentState, BadLine, Deferred, RunState, Where
+from oodatui.fold import (
+    MAX_TOTAL,
+    VOTE,
+    AgentState,
+    BadLine,
+    Deferred,
+    RunState,
+    Where,
+    new_tuple,
+)
 
 __all__ = ["MIN_SIZE", "Slice", "Worker", "worth_it", "plan", "start", "join"]
 
@@ -238,7 +247,7 @@ def join(state: RunState, part: RunState, lines_before: int) -> None:
         else:
             join_agents(earlier, later)
     for kind, fields, ts, path, lineno, offset in _queued(part.deferred):
-        where = Where(path, lineno + lines_before, offset)
+        where = new_tuple(Where, (path, lineno + lines_before, offset))
         if kind == VOTE:
             state.vote(fields, ts, where)  # type: ignore[arg-type]
         else:

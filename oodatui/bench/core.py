@@ -3,8 +3,8 @@
 Cold read: a child process times `read_once` on the run's log (every line
 folded into a `RunState`); another times the raw limit, a bare loop that reads
 the same file, splits it on `\\n` and calls `orjson.loads` on every line. Both
-include reading the file (warm in the page cache for both). The raw loop is
-repeated and its best time kept, which favours the baseline.
+include reading the file (warm in the page cache for both). Each is run three
+times, the read in a fresh process each time, and the best time kept.
 
 Memory: the same read, in a fresh child per size, reports the resident
 high-water mark before reading (VmHWM, with the interpreter and `oodatui`
@@ -42,6 +42,8 @@ from oodatui.bench.stats import TreePeak, current_rss_kb, median, peak_rss_kb
 __all__ = ["probe_read", "probe_raw", "cold_read", "memory", "startup", "peers"]
 
 MB = 1024.0
+RAW_REPEAT = 3
+"""Runs of the raw loop, and of the cold read, whose best time counts."""
 ENTRY = "import sys; from oodatui.cli import main; sys.exit(main())"
 """What the `oodatui` console script runs."""
 
@@ -99,20 +101,31 @@ def probe_raw(path: str, repeat: int) -> dict[str, Any]:
 
 def raw_limit(bench: Bench) -> dict[str, Any]:
     """The raw loop over the run's log; shared by several figures."""
-    repeat = 3
-    return bench.measured("raw", path=str(bench.log()), repeat=repeat)
+    return bench.measured("raw", path=str(bench.log()), repeat=RAW_REPEAT)
 
 
 def full_read(bench: Bench, lines: int | None = None) -> dict[str, Any]:
     return bench.measured("read", path=str(bench.log(lines)))
 
 
+def best_read(bench: Bench) -> dict[str, Any]:
+    """The fastest of as many cold reads as the raw loop gets runs, each in a
+    fresh process: the same treatment as the baseline."""
+    runs = [
+        bench.measured("read", again=n, path=str(bench.log()))
+        for n in range(RAW_REPEAT)
+    ]
+    return min(runs, key=lambda run: run["seconds"])
+
+
 def cold_read(bench: Bench) -> list[Figure]:
-    read, raw = full_read(bench), raw_limit(bench)
+    read, raw = best_read(bench), raw_limit(bench)
     rate = read["events"] / read["seconds"]
     limit = raw["decoded"] / raw["seconds"]
-    note = f"{read['events']:,} events in {read['seconds']:.2f} s; "
-    note += f"raw loop {raw['seconds']:.2f} s (best of {len(raw['all'])})"
+    note = f"{read['events']:,} events in {read['seconds']:.2f} s (best of "
+    note += (
+        f"{RAW_REPEAT}); raw loop {raw['seconds']:.2f} s (best of {len(raw['all'])})"
+    )
     ratio = rate / limit
     figure = Figure(
         "cold_read",
@@ -240,7 +253,7 @@ def _startup_figure(name: str, what: str, times: list[float], bare: float) -> Fi
 
 
 def peers(bench: Bench) -> list[Figure]:
-    read = full_read(bench)
+    read = best_read(bench)
     ours = read["events"] / read["seconds"]
     return [_jq(bench, ours), _toolong(bench)]
 

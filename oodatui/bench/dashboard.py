@@ -7,9 +7,10 @@ the child's spawn is kept too.
 
 First frame: the first frame that shows reading progress (`reading` in the
 status line) or the full state, timed over several openings, each closed as
-soon as it is seen; the median counts, the worst is noted. Full state: one
-opening, until the log's last line, the candidate `FINAL_ID` (first under the
-`recent` policy), appears in a frame.
+soon as it is seen; the median counts, the worst is noted. Full state: three
+openings, each until the log's last line, the candidate `FINAL_ID` (first
+under the `recent` policy), appears in a frame; the best counts, as the raw
+loop's best run does.
 
 Baselines from the same run: a bare Textual app showing one `Static`, timed
 the same way, for the first frame; the raw `orjson.loads` loop for the full
@@ -116,13 +117,13 @@ def _open(bench: Bench, again: int, full: bool) -> dict[str, Any]:
 def dashboard(bench: Bench) -> list[Figure]:
     repeats = 1 if bench.quick else 5
     openings = [_open(bench, n, full=False) for n in range(repeats)]
-    whole = _open(bench, 0, full=True)
+    wholes = [_open(bench, n, full=True) for n in range(1 if bench.quick else 3)]
     bares = [
         bench.measured("bare_app", again=n, spawned=time.monotonic())
         for n in range(repeats)
     ]
     raw = raw_limit(bench)["seconds"]
-    return [_first_frame(openings, bares), _full_state(bench, whole, raw)]
+    return [_first_frame(openings, bares), _full_state(bench, wholes, raw)]
 
 
 def _first_frame(openings: list[dict[str, Any]], bares: list[dict[str, Any]]) -> Figure:
@@ -147,7 +148,9 @@ def _first_frame(openings: list[dict[str, Any]], bares: list[dict[str, Any]]) ->
     )
 
 
-def _full_state(bench: Bench, whole: dict[str, Any], raw: float) -> Figure:
+def _full_state(bench: Bench, wholes: list[dict[str, Any]], raw: float) -> Figure:
+    """The best of the full openings, as the raw loop's best run is its figure."""
+    whole = min(wholes, key=lambda w: w["full_state"])
     value = unnull([whole["full_state"]])[0]
     spawn = unnull([whole["full_state_from_spawn"]])[0]
     return Figure(
@@ -160,7 +163,7 @@ def _full_state(bench: Bench, whole: dict[str, Any], raw: float) -> Figure:
         ratio=value / raw,
         target="≤ 2×",
         passed=value / raw <= 2,
-        note=f"{spawn:.2f} s from process spawn; {whole['frames']} frames"
-        + app_trouble(whole),
-        detail=whole,
+        note=f"best of {len(wholes)} openings, {spawn:.2f} s from process spawn; "
+        f"{whole['frames']} frames" + app_trouble(*wholes),
+        detail={"best": whole, "openings": wholes},
     )
