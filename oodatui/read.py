@@ -110,9 +110,9 @@ class Reader:
         self.lines_read = 0
         self.now: float | None = None
         """When set, the time given to lines without a `ts` (else the clock's)."""
-        self.fold_share = True
-        """Whether a cold read here folds an equal slice of a big file itself, or
-        only its head (to know its format) while workers take all the rest."""
+        self.leave_room = False
+        """Whether a cold read here folds a smaller slice of a big file than
+        each worker does, leaving room in this interpreter for a screen."""
         self._sync_sources()
 
     # Reading --------------------------------------------------------------
@@ -200,8 +200,11 @@ class Reader:
         Lines without a `ts` all take the time the read began, in every slice,
         so that they keep the order of the file."""
         tail, now = source.tail, time.time()
-        head = None if self.fold_share else slices.HEAD
-        parts = slices.plan(tail.path, slices.workers(self.fold_share), head)
+        count = slices.workers()
+        head = None
+        if self.leave_room:
+            head = int(tail.size_now() * slices.SCREEN_SHARE / (count + 1))
+        parts = slices.plan(tail.path, count, head)
         if len(parts) < 2:
             return self._read_source(source, final, share=False)
         workers = slices.start(parts[1:], now)
@@ -466,7 +469,7 @@ class Reader:
         from oodatui.watch import follow
 
         self.stop = stop
-        self.fold_share = False  # a screen shares this interpreter: leave it room
+        self.leave_room = True  # a screen shares this interpreter
         follow(self, stop, poll=poll, interval=interval, on_batch=on_batch)
 
     def close(self) -> None:

@@ -301,16 +301,13 @@ def _later(a: float | None, b: float | None) -> float | None:
     return max(a, b)
 
 
-HEAD = 1 << 20
-"""What a reader that does not fold a share reads itself: enough to know the
-file's format before workers are given the rest."""
+SCREEN_SHARE = 0.9
+"""The part of an equal slice a reader with a screen beside it folds itself."""
 
 
-def workers(reader_folds: bool = True) -> int:
-    """Worker processes to use: one per core the reader leaves free, or one
-    per core when the reader only joins their slices."""
-    cores = os.cpu_count() or 1
-    return max(0, min(4, cores - 1 if reader_folds else cores)) if cores > 1 else 0
+def workers() -> int:
+    """Worker processes to use beside the reader's own: one per spare core."""
+    return max(0, min(3, (os.cpu_count() or 1) - 1))
 
 
 _WORKER = "import sys; from oodatui.slices import main; sys.exit(main(sys.argv[1:]))"

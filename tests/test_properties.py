@@ -468,10 +468,9 @@ def test_a_big_log_read_in_slices_folds_like_one_read(data: bytes) -> None:
             patch.setattr(slices, "MIN_SIZE", 64)
             patch.setattr(slices, "MIN_SLICE", 16)
             patch.setattr(slices, "workers", lambda *_: 3)
-            patch.setattr(slices, "HEAD", 40)
             shared = read_once([path])
             following = Reader([path])
-            following.fold_share = False  # as while following: workers fold all
+            following.leave_room = True  # as while following, with a screen
             following.poll(final=True)
             following.close()
 

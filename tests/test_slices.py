@@ -146,7 +146,7 @@ def test_joining_keeps_times_before_1970() -> None:
     assert joined.last_ts == joined.last_agent_ts == -5.0
 
 
-def test_a_following_reader_reads_only_the_head_itself(tmp_path: Path) -> None:
+def test_a_head_slice_is_cut_at_a_line_and_the_rest_shared(tmp_path: Path) -> None:
     log = tmp_path / "big.jsonl"
     line = b'{"type":"phase","agent":"a","phase":"act"}\n'
     log.write_bytes(line * 1000)
@@ -172,7 +172,7 @@ def test_stopping_a_sliced_read_kills_its_workers(tmp_path: Path, monkeypatch) -
     log.write_bytes(b"".join(line % n for n in range(600_000)))
 
     reader = Reader([log])
-    reader.fold_share = False
+    reader.leave_room = True
     reader.stop = threading.Event()
     reading = threading.Thread(target=reader.poll)
     reading.start()

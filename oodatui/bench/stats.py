@@ -108,7 +108,9 @@ class TreePeak:
     folded in as it goes, so a child's peak between samples is not lost.
     """
 
-    def __init__(self, every: float = 0.01) -> None:
+    def __init__(self, every: float | None = 0.01) -> None:
+        """`every` None samples only once, at the end (a child's high-water
+        marks still count, but not the sum of the tree at its peak)."""
         self.every = every
         self.peak_kb = 0
         self.child_hwm: dict[int, int] = {}
@@ -116,15 +118,18 @@ class TreePeak:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> TreePeak:
-        self._thread.start()
+        if self.every is not None:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        if self.every is not None:
+            self._thread.join()
         self._sample()
 
     def _run(self) -> None:
+        assert self.every is not None
         while not self._stop.wait(self.every):
             self._sample()
 

@@ -66,6 +66,8 @@ __all__ = ["OodaApp"]
 
 LOADING_REDRAW = 0.5
 """Seconds between redraws of the state while the logs are first read."""
+PROGRESS_EVERY = 0.2
+"""Seconds between updates of the progress shown while the logs are first read."""
 SWITCH_INTERVAL = 0.001
 """How long the reader thread may hold the interpreter before the screen gets
 a turn. Python's default (5 ms) leaves keys waiting behind a busy reader."""
@@ -116,6 +118,7 @@ class OodaApp(App[None]):
         self.stop = threading.Event()
         self.pacer, self.rate = Pacer(), Rate()
         self.loaded = False
+        self._progress_at = 0.0
         self.view: View | None = None
         self._timer: Timer | None = None
         """The one pending timer for a redraw the pace put off."""
@@ -261,7 +264,9 @@ class OodaApp(App[None]):
             return  # pushed, not composed yet: drawn on a later tick
         at = time.monotonic()
         if not self.loaded and at - self.pacer.drawn_at < LOADING_REDRAW:
-            self._show_status(None)  # cheap progress; the state fills in slower
+            if at - self._progress_at >= PROGRESS_EVERY:
+                self._progress_at = at  # the reading gets the interpreter between
+                self._show_status(None)
             return
         if not self.pacer.due(self.reader.state.version, at):
             return
