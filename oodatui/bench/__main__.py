@@ -101,6 +101,14 @@ def _measure(bench: Bench, group: str, err: Console) -> tuple[list[Figure], bool
     return figures, True
 
 
+def _keep_bytecode(folder: Path) -> None:
+    """Every process measured (and the workers they start) keeps compiled
+    bytecode, in a cache of the run's own, as an installed package has it: an
+    environment may forbid writing bytecode, and then every start compiles."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lines = args.lines or (QUICK_LINES if args.quick else 1_000_000)
@@ -110,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     started, load_at_start = time.monotonic(), os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="oodatui-bench-") as folder:
+        _keep_bytecode(Path(folder))
         bench = Bench(lines, args.quick, Path(folder))
         for group in groups:
             measured, fine = _measure(bench, group, err)
