@@ -222,8 +222,8 @@ class RunState:
         two to the same answer), so a decoded line needs no second pass.
 
         Written out in one piece on purpose: a phase line (most lines) is
-        folded without a further call, which is a fifth of its cost. The
-        caller bumps `version` once for a batch of lines.
+        folded with one further call only, calls being a good part of its
+        cost. The caller bumps `version` once for a batch of lines.
         """
         kind = event.get("type")
         if kind == "vote":
@@ -243,15 +243,7 @@ class RunState:
                 return False
         elif kind == "candidate" and type(event.get("id")) is not str:
             return False
-
-        ts = event.get("ts")
-        if type(ts) is not float:
-            ts = timestamp(event)
-            if ts is None:
-                ts = now
-        self.events += 1
-        if self.last_ts is None or ts > self.last_ts:
-            self.last_ts = ts
+        ts = self._stamp(event, now)
 
         run = event.get("run")
         key = (run if type(run) is str else "", name)
