@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from ui_sample import FIXED, write_run  # noqa: E402
 from ui_support import MakeApp  # noqa: E402
 
 from oodatui.ui.app import OodaApp  # noqa: E402
+from oodatui.ui.votes import VoteRequest  # noqa: E402
 
 
 @pytest.fixture
@@ -35,3 +37,17 @@ def make_app(run_log: Path) -> MakeApp:
         return OodaApp([str(p) for p in paths or [run_log]], **options)
 
     return make
+
+
+@pytest.fixture
+def held_votes(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Vote writes wait until the returned event is set (5 s at most), so a
+    test can see a vote while it is still pending."""
+    release, cast = threading.Event(), VoteRequest.cast
+
+    def held_cast(self: VoteRequest) -> dict[str, Any]:
+        release.wait(5)
+        return cast(self)
+
+    monkeypatch.setattr(VoteRequest, "cast", held_cast)
+    return release

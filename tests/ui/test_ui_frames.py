@@ -19,7 +19,6 @@ from oodatui.rank import POLICIES, TopK, next_policy
 from oodatui.read import Reader
 from oodatui.ui.pace import MAX_HZ, Pacer
 from oodatui.ui.view import Request, take_view
-from oodatui.ui.votes import VoteRequest
 from oodatui.ui.widgets.agent_detail import AgentDetailPane
 from oodatui.ui.widgets.detail_lines import detail_lines, table_lines
 from oodatui.ui.widgets.styling import cell_style
@@ -155,17 +154,11 @@ def test_a_kept_ranking_shows_what_ranking_every_candidate_shows(
 
 
 async def test_a_withdrawal_read_back_leaves_the_row_as_it_was(
-    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, held_votes: threading.Event
 ) -> None:
     """The row itself does not change (no verdict before, none after), yet
     the pending mark must go once the line is read back."""
-    release, cast = threading.Event(), VoteRequest.cast
-
-    def slow_cast(self: VoteRequest) -> dict[str, Any]:
-        release.wait(5)  # hold the write so the pending mark can be seen
-        return cast(self)
-
-    monkeypatch.setattr(VoteRequest, "cast", slow_cast)
+    release = held_votes
     app = make_app(follow=True, poll=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 from ui_support import MakeApp, screen_text, settle, until
 
 from oodatui.format import parse_line
 from oodatui.rank import POLICIES, top
 from oodatui.ui.screens.candidate import CandidateScreen
-from oodatui.ui.votes import PendingVotes, VoteRequest, vote_path
+from oodatui.ui.votes import PendingVotes, vote_path
 
 
 def vote_lines(path: Path) -> list[dict[str, Any]]:
@@ -78,16 +77,9 @@ async def test_veto_and_clear_each_write_their_verdict(
 
 
 async def test_a_vote_shows_pending_at_once_then_counted_when_read_back(
-    make_app: MakeApp, run_log: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, run_log: Path, held_votes: threading.Event
 ) -> None:
-    release = threading.Event()
-    cast = VoteRequest.cast
-
-    def slow_cast(self: VoteRequest) -> dict[str, Any]:
-        release.wait(5)  # hold the write so the pending state can be seen
-        return cast(self)
-
-    monkeypatch.setattr(VoteRequest, "cast", slow_cast)
+    release = held_votes
     app = make_app(follow=True, poll=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
