@@ -17,6 +17,7 @@ from oodatui.format import (
     PHASES,
     VERDICTS,
     Event,
+    opt_bool,
     opt_confidence,
     opt_count,
     opt_int,
@@ -310,9 +311,9 @@ class RunState:
 
     def _checkpoint(self, agent: AgentState, event: Event, ts: float, *_: Any) -> Any:
         tests = opt_tests(event)
-        ok = event.get("ok")
-        if type(ok) is not bool:
-            ok = None if tests is None else tests[1] == 0
+        ok = opt_bool(event, "ok")
+        if ok is None and tests is not None:
+            ok = tests[1] == 0
         agent.checkpoints += 1
         if ok is True:
             agent.checkpoints_ok += 1
