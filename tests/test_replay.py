@@ -3,6 +3,7 @@ same state live as they do when read at once."""
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -11,7 +12,10 @@ import pytest
 from oodatui.read import Reader, read_once
 from oodatui.summary import summary
 
-REALRUNS = Path(__file__).resolve().parents[2] / "shared" / "realruns"
+REALRUNS = Path(
+    os.environ.get("OODATUI_REALRUNS")
+    or Path(__file__).resolve().parents[2] / "shared" / "realruns"
+)
 SESSIONS = ["claude-code_*.jsonl", "codex-rollout-*.jsonl", "gemini-cli_*.jsonl"]
 
 

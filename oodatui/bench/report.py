@@ -86,7 +86,9 @@ def _verdict(passed: bool | None) -> Text:
 
 
 def print_table(figures: list[Figure], console: Console, title: str) -> None:
-    table = Table(title=title, title_justify="left", expand=False)
+    caption = "ratio: value ÷ baseline; for memory, growth ÷ log size; "
+    caption += "for a peer, oodatui ÷ the peer"
+    table = Table(title=title, title_justify="left", expand=False, caption=caption)
     for column in ("figure", "value", "baseline", "ratio", "target", "result"):
         table.add_column(column, justify="right" if column == "ratio" else "left")
     for fig in figures:
