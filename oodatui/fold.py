@@ -350,7 +350,8 @@ class RunState:
     ) -> str:
         fields = candidate_fields(event)
         self._take(CANDIDATE, fields, ts, path, lineno, offset)
-        return f"{fields[0]}: {fields[3] or ''}"
+        cid, summary = fields[0], fields[3]
+        return f"{cid}: {summary}" if summary else cid
 
     def _take(
         self,

@@ -197,7 +197,8 @@ class FileTail:
         if line.lineno == self.lineno and not self._pending:
             self.lineno -= 1
             self._pending = line.data
-            note = f"line {line.lineno} unfinished; not read yet"
+            note = f"line {line.lineno} unfinished (no newline, not whole JSON); "
+            note += "it is read once it is finished"
             if not self.notices or self.notices[-1] != note:
                 self._say(note)
 

@@ -257,3 +257,12 @@ def test_a_phase_line_is_listed_under_its_phase() -> None:
     state = RunState()
     state.apply(phase("orient", note="reading"), HERE, now=1.0)
     assert state.agents[("", "a")].recent[-1][:3] == (1.0, "orient", "reading")
+
+
+def test_a_candidate_line_is_listed_by_its_id_and_summary() -> None:
+    state = RunState()
+    state.apply({"type": "candidate", "agent": "a", "id": "c1"}, HERE, now=1.0)
+    state.apply(
+        {**phase("act"), "type": "candidate", "id": "c2", "summary": "s"}, HERE, 2.0
+    )
+    assert [r.text for r in state.agents[("", "a")].recent] == ["c1", "c2: s"]
