@@ -21,6 +21,7 @@ __all__ = [
     "parse_line",
     "strip_line",
     "decode",
+    "looks_binary",
     "check_event",
     "opt_str",
     "opt_int",
@@ -81,6 +82,19 @@ def strip_line(raw: bytes, first: bool = False) -> bytes:
     if first and raw.startswith(_BOM):
         raw = raw[3:]
     return raw
+
+
+def looks_binary(data: bytes) -> bool:
+    """Bytes no text log holds: a NUL past the start (torn writes leave NUL
+    runs at a line's start), or what is not UTF-8."""
+    data = data.lstrip(b"\x00")
+    if b"\x00" in data:
+        return True
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def decode(raw: bytes) -> Any:

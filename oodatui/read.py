@@ -8,22 +8,20 @@ woken by file-system events or by a timer in polling mode.
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from oodatui import slices
+from oodatui import collector, slices
 from oodatui.adapters import detect, make_adapter
+from oodatui.details import candidate_at, read_line_at
 from oodatui.fold import RunState, Where
 from oodatui.follow import (
-    MAX_LINE,
     FileTail,
     Follower,
     Ident,
@@ -33,7 +31,14 @@ from oodatui.follow import (
     TooLong,
     ident_of,
 )
-from oodatui.format import Invalid, check_event, decode, parse_line, strip_line
+from oodatui.format import (
+    Invalid,
+    check_event,
+    decode,
+    looks_binary,
+    parse_line,
+    strip_line,
+)
 
 if TYPE_CHECKING:
     from oodatui.adapters import Adapter
@@ -52,9 +57,6 @@ Larger batches gain nothing measurable and hold more bytes in memory at once."""
 
 TURN_BYTES = 8 << 20
 """Bytes one file may read before the others get their turn."""
-
-LASTING = 100_000
-"""Objects left by one read above which they are frozen (`_collector_paused`)."""
 
 ANSWERS_KEPT = 4096
 """Answers of foreign-format candidates kept in memory (their lines cannot be
@@ -119,7 +121,7 @@ class Reader:
 
     def poll(self, final: bool = False, paths: Iterable[str] | None = None) -> int:
         """Fold what is new in every file (or only `paths`); return lines read."""
-        with self._polling, _collector_paused():
+        with self._polling, collector.paused():
             return self._poll(final, paths)
 
     def _poll(self, final: bool, paths: Iterable[str] | None) -> int:
@@ -369,7 +371,7 @@ class Reader:
         """At the end of a one-shot read, held lines are read as format v1,
         unless none of them is even JSON: then the file is not a log at all."""
         if source.format is None and source.held:
-            if any(_is_binary(line) for line in source.held):
+            if any(looks_binary(line.data) for line in source.held):
                 self._unrecognised(source)
                 return
             self._decide(source, V1)
@@ -446,10 +448,10 @@ class Reader:
         source = self.sources.get(cand.where.path)
         if source is not None and source.foreign:
             return {"answer": self.answers.get(candidate_id)}
-        line = _candidate_at(cand.where, candidate_id)
+        line = candidate_at(cand.where, candidate_id)
         answer_at = cand.answer_at
         if line is not None and answer_at is not None and answer_at != cand.where:
-            older = _candidate_at(answer_at, candidate_id) or {}
+            older = candidate_at(answer_at, candidate_id) or {}
             line["answer"] = older.get("answer")
         return line
 
@@ -486,65 +488,10 @@ def read_once(
     return reader
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Folding makes a container or two per line and keeps few of them, while
-    the state it keeps grows: the cyclic collector's passes over all of it,
-    every few hundred lines, would cost a tenth of a cold read. It waits for
-    the read to end. A read that left many objects behind (the state of a big
-    log, which lives as long as the reader) moves them out of the collector's
-    sight, as a server does with what it built at start-up: else the next
-    pass would walk them all once more, for nothing. The state has no cycles."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_count()[0] > LASTING:
-            gc.freeze()
-        gc.enable()
-
-
 def _moved(tail: FileTail, ident: Ident) -> bool:
     """Whether `tail`'s file, found again under another name, left its own."""
     return tail.detached or ident_of(tail.path) != ident
 
 
-def _is_binary(line: Line) -> bool:
-    """Bytes no text log holds: a NUL past the start (torn writes leave NUL runs
-    at a line's start), or what is not UTF-8."""
-    data = line.data.lstrip(b"\x00")
-    if b"\x00" in data:
-        return True
-    try:
-        data.decode()
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
 def _typed(record: Any) -> bool:
     return type(record) is dict and type(record.get("type")) is str
-
-
-def _candidate_at(where: Where, candidate_id: str) -> dict[str, Any] | None:
-    """The candidate's line at `where`, if it is still there: after a rotation
-    or a truncation the path may hold another line at that offset."""
-    line = read_line_at(where)
-    if line is None or line.get("type") != "candidate":
-        return None
-    return line if line.get("id") == candidate_id else None
-
-
-def read_line_at(where: Where) -> dict[str, Any] | None:
-    """Decode the line at `where` again; None when the file changed under it."""
-    try:
-        with open(where.path, "rb") as file:
-            file.seek(where.offset)
-            data = file.readline(MAX_LINE).rstrip(b"\n")
-    except OSError:
-        return None
-    event = parse_line(data, first=where.offset == 0)
-    return event if isinstance(event, dict) else None
