@@ -2,7 +2,7 @@
 
 `RunState.apply` does constant work per event. The state keeps counters, the
 latest value of each field, and bounded recent histories (the records of
-`oodatui.records`, named here too); the full text of an event stays in its
+`oodatui.records`); the full text of an event stays in its
 file, found again through the `Where` kept beside it.
 """
 
@@ -27,7 +27,6 @@ from oodatui.format import (
     timestamp,
 )
 from oodatui.records import (
-    HISTORY,
     AgentState,
     BadLine,
     Candidate,
@@ -37,17 +36,7 @@ from oodatui.records import (
     Where,
 )
 
-__all__ = [
-    "Where",
-    "BadLine",
-    "Checkpoint",
-    "Recent",
-    "AgentState",
-    "Candidate",
-    "Vote",
-    "RunState",
-    "HISTORY",
-]
+__all__ = ["RunState", "candidate_fields", "vote_fields", "PREVIEW", "MAX_TOTAL"]
 
 PREVIEW = 240
 """How much of an agent's free text is kept in memory for display."""

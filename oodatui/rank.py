@@ -11,8 +11,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 
-from oodatui.fold import Candidate, RunState
+from oodatui.fold import RunState
 from oodatui.names import DEFAULT_POLICY, POLICY_NAMES
+from oodatui.records import Candidate
 
 __all__ = ["POLICIES", "DEFAULT_POLICY", "rank", "top", "TopK", "next_policy"]
 

@@ -20,7 +20,7 @@ import orjson
 from oodatui import collector, slices
 from oodatui.adapters import detect, make_adapter
 from oodatui.details import candidate_at, read_line_at
-from oodatui.fold import RunState, Where
+from oodatui.fold import RunState
 from oodatui.follow import (
     FileTail,
     Follower,
@@ -39,6 +39,7 @@ from oodatui.format import (
     parse_line,
     strip_line,
 )
+from oodatui.records import Where
 
 if TYPE_CHECKING:
     from oodatui.adapters import Adapter

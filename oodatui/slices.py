@@ -16,16 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from threading import Event
 
-from oodatui.fold import (
-    MAX_TOTAL,
-    VOTE,
-    AgentState,
-    BadLine,
-    Deferred,
-    RunState,
-    Where,
-    new_tuple,
-)
+from oodatui.fold import MAX_TOTAL, VOTE, Deferred, RunState, new_tuple
+from oodatui.records import AgentState, BadLine, Where
 
 __all__ = ["MIN_SIZE", "Slice", "Worker", "worth_it", "plan", "start", "join"]
 

@@ -16,7 +16,8 @@ from oodatui.rank import rank
 from oodatui.safe import one_line
 
 if TYPE_CHECKING:
-    from oodatui.fold import AgentState, Candidate, RunState
+    from oodatui.fold import RunState
+    from oodatui.records import AgentState, Candidate
 
 __all__ = ["summary", "print_summary"]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oodatui.fold import HISTORY, KIND_LIMIT, MAX_TOTAL, RunState, Where
+from oodatui.fold import KIND_LIMIT, MAX_TOTAL, RunState
 from oodatui.format import MAX_COUNT
+from oodatui.records import HISTORY, Where
 
 HERE = Where("log.jsonl", 1, 0)
 

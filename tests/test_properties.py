@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from oodatui import slices
-from oodatui.fold import RunState, Where
+from oodatui.fold import RunState
 from oodatui.format import PHASES, Invalid, check_event, parse_line
 from oodatui.rank import POLICIES
 from oodatui.read import Reader, read_once
+from oodatui.records import Where
 from oodatui.summary import summary
 
 BUDGET = settings(

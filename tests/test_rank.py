@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oodatui.fold import RunState, Where
+from oodatui.fold import RunState
 from oodatui.rank import POLICIES, TopK, next_policy, rank, top
+from oodatui.records import Where
 
 
 def state_of(*candidates: dict[str, Any], votes: tuple = ()) -> RunState:

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oodatui import slices
-from oodatui.fold import RunState, Where
+from oodatui.fold import RunState
 from oodatui.rank import rank
 from oodatui.read import Reader
+from oodatui.records import Where
 from oodatui.summary import summary
 
 AGENTS = st.sampled_from(["a", "b"])

@@ -12,17 +12,10 @@ import itertools
 import os
 from dataclasses import dataclass, field
 
-from oodatui.fold import (
-    AgentState,
-    BadLine,
-    Candidate,
-    Checkpoint,
-    Recent,
-    RunState,
-    Vote,
-)
+from oodatui.fold import RunState
 from oodatui.rank import TopK, top
 from oodatui.read import Reader, Source
+from oodatui.records import AgentState, BadLine, Candidate, Checkpoint, Recent, Vote
 
 __all__ = [
     "AgentRow",

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from oodatui.fold import BadLine
+from oodatui.records import BadLine
 from oodatui.safe import one_line
 from oodatui.ui.paths import keep_end, short_path
 from oodatui.ui.view import FileRow, View

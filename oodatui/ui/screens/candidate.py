@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from oodatui.fold import Vote
 from oodatui.read import Reader
+from oodatui.records import Vote
 from oodatui.safe import clean, inert, one_line
 from oodatui.ui import cells
 from oodatui.ui.paths import short_path
